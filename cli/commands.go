@@ -1,0 +1,145 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/refreshgen/refreshgen/spec"
+)
+
+// command is one refreshgen subcommand.
+type command struct {
+	name    string
+	aliases []string
+	summary string
+	// usage is the help text after the summary: synopsis, flags, examples.
+	usage string
+	flags func(fs *flag.FlagSet, o *options)
+	run   func(e *Env, o *options) int
+}
+
+// commands returns the command table, in the order the help lists them.
+func commands() []*command {
+	return []*command{
+		{name: "validate", summary: "Check refresh.hcl and report every problem found", usage: validateUsage, run: runValidate},
+		{name: "init", summary: "Write a commented starter refresh.hcl", usage: initUsage, run: runInit,
+			flags: func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.name, "name", "myapp", "") }},
+		{name: "schema", summary: "Print the JSON Schema of refresh.hcl", usage: schemaUsage, run: runSchema},
+		{name: "version", summary: "Print refreshgen's version", usage: versionUsage, run: runVersion},
+	}
+}
+
+func findCommand(name string) *command {
+	for _, c := range commands() {
+		if c.name == name || slices.Contains(c.aliases, name) {
+			return c
+		}
+	}
+	return nil
+}
+
+func commandSuggestion(name string) string {
+	for _, c := range commands() {
+		if strings.HasPrefix(c.name, name) || strings.HasPrefix(name, c.name) {
+			return fmt.Sprintf(" Did you mean %q?", c.name)
+		}
+	}
+	return ""
+}
+
+func (c *command) help() string {
+	title := c.name
+	if len(c.aliases) > 0 {
+		title += " (alias: " + strings.Join(c.aliases, ", ") + ")"
+	}
+	return fmt.Sprintf("refreshgen %s: %s.\n\n%s\n%s", title, c.summary, strings.TrimSpace(c.usage), globalFlagsHelp)
+}
+
+func mainHelp() string {
+	var b strings.Builder
+	b.WriteString("refreshgen renders, from one refresh.hcl, everything that copies production\n")
+	b.WriteString("Aurora clusters and EFS file systems into non-production AWS accounts.\n\n")
+	b.WriteString("Usage: refreshgen <command> [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.name, c.summary)
+	}
+	b.WriteString("\n" + globalFlagsHelp + "\n" + exitCodesHelp)
+	b.WriteString("\nRun 'refreshgen <command> --help' for a command's flags and examples.\n")
+	return b.String()
+}
+
+const globalFlagsHelp = `Global flags:
+  -c, --config PATH   the spec to read (default ./refresh.hcl)
+  --format FORMAT     how to report: text (default), json or github (workflow annotations)
+  --no-color          never colour the output (colour is used on terminals only)
+  -h, --help          show this help
+`
+
+const exitCodesHelp = `Exit codes:
+  0  success (check: the rendered tree is up to date)
+  1  check: the rendered tree has drifted
+  2  the input is wrong: the spec, a flag, or a file refreshgen does not own
+  3  the environment failed: I/O, a missing toolchain, or a bug in refreshgen
+`
+
+const validateUsage = `
+Usage: refreshgen validate [-c PATH] [--format text|json|github]
+
+Parses the spec, applies its JSON Schema and every semantic rule, and reports
+all problems at once, each at its file:line:col with how to fix it. Nothing is
+written. Exits 0 when the spec is valid and 2 when it is not.
+
+Examples:
+  refreshgen validate
+  refreshgen validate -c examples/refresh.hcl
+  refreshgen validate --format json | jq '.diagnostics[].summary'
+  refreshgen validate --format github     # annotations in a GitHub workflow
+`
+
+const initUsage = `
+Usage: refreshgen init [-c PATH] [--name PROJECT]
+
+Writes a commented starter spec to PATH (default ./refresh.hcl), ready for
+'refreshgen validate'. It never overwrites a file: if PATH exists it exits 2.
+
+Flags:
+  --name PROJECT   the project block's name (default myapp)
+
+Examples:
+  refreshgen init
+  refreshgen init -c infra/refresh.hcl --name billing
+`
+
+const schemaUsage = `
+Usage: refreshgen schema
+
+Prints the JSON Schema (draft 2020-12) that refresh.hcl is validated with, in
+the shape of HCL's JSON syntax. Editors and CI tools can use it directly.
+
+Examples:
+  refreshgen schema > refresh.schema.json
+`
+
+const versionUsage = `
+Usage: refreshgen version
+
+Prints refreshgen's version and the Go toolchain it was built with. Pin the
+version a spec needs with refreshgen { required_version = ">= 0.1" }.
+
+Examples:
+  refreshgen version
+`
+
+func runSchema(e *Env, _ *options) int {
+	if _, err := e.Stdout.Write(spec.Schema); err != nil {
+		return ExitInternal
+	}
+	return ExitOK
+}
+
+func runVersion(e *Env, _ *options) int {
+	fmt.Fprintln(e.Stdout, versionString())
+	return ExitOK
+}
