@@ -3,8 +3,8 @@ package spec
 import (
 	"io/fs"
 	"os"
-	"time"
 	"testing"
+	"time"
 )
 
 // FuzzLoad feeds arbitrary bytes through parse, decode, schema and semantic
