@@ -1,0 +1,99 @@
+package asl
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// schemaJSON is the JSON Schema of the definitions this package writes and
+// reads, written from the ASL specification. Check and Unmarshal apply it.
+//
+//go:embed asl.schema.json
+var schemaJSON []byte
+
+// schemaURL is the schema's $id: an absolute URL, so that the compiler does
+// not resolve it against the working directory and problem texts do not
+// depend on where the program runs.
+const schemaURL = "https://refreshgen.dev/schemas/asl.schema.json"
+
+// compiledSchema compiles schemaJSON once; it is read-only afterwards.
+var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(schemaURL, bytes.NewReader(schemaJSON)); err != nil {
+		return nil, err
+	}
+	return c.Compile(schemaURL)
+})
+
+// schemaProblems validates a JSON document against schemaJSON. The
+// validator's error tree is flattened to its leaves and sorted, because
+// the order it builds them in follows Go map iteration.
+func schemaProblems(data []byte) Problems {
+	s, err := compiledSchema()
+	if err != nil {
+		return Problems{{Msg: "embedded schema: " + err.Error()}}
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return Problems{{Msg: "json: " + err.Error()}}
+	}
+	var ve *jsonschema.ValidationError
+	if err := s.Validate(doc); !errors.As(err, &ve) {
+		return nil
+	}
+	var out Problems
+	var leaves func(e *jsonschema.ValidationError)
+	leaves = func(e *jsonschema.ValidationError) {
+		for _, cause := range e.Causes {
+			leaves(cause)
+		}
+		if len(e.Causes) > 0 {
+			return // "allOf failed" and the like: the causes say what is wrong
+		}
+		_, rule, _ := strings.Cut(e.AbsoluteKeywordLocation, "#")
+		p := Problem{At: pointerToPath(e.InstanceLocation), Msg: fmt.Sprintf("schema: %s (%s)", e.Message, rule)}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	leaves(ve)
+	slices.SortFunc(out, func(a, b Problem) int {
+		return strings.Compare(a.At+"\x00"+a.Msg, b.At+"\x00"+b.Msg)
+	})
+	return out
+}
+
+// pointerToPath turns a JSON pointer into the dotted notation of the
+// other problems: "/States/P/Branches/0" -> "States.P.Branches[0]". A
+// numeric token is an index unless it names a state.
+func pointerToPath(ptr string) string {
+	var b strings.Builder
+	tokens := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
+	for i, tok := range tokens {
+		if ptr == "" {
+			break
+		}
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		_, err := strconv.Atoi(tok)
+		switch {
+		case err == nil && (i == 0 || tokens[i-1] != "States"):
+			b.WriteString("[" + tok + "]")
+		case b.Len() > 0:
+			b.WriteString("." + tok)
+		default:
+			b.WriteString(tok)
+		}
+	}
+	return b.String()
+}
