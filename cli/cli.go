@@ -103,6 +103,7 @@ type options struct {
 	force   bool
 	dryRun  bool
 	noDiff  bool
+	verbose bool
 	name    string
 }
 

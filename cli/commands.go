@@ -24,11 +24,29 @@ type command struct {
 func commands() []*command {
 	return []*command{
 		{name: "validate", summary: "Check refresh.hcl and report every problem found", usage: validateUsage, run: runValidate},
+		{name: "render", aliases: []string{"generate"}, summary: "Render the output tree from refresh.hcl", usage: renderUsage, run: runRender,
+			flags: func(fs *flag.FlagSet, o *options) {
+				outFlag(fs, o)
+				fs.BoolVar(&o.force, "force", false, "")
+				fs.BoolVar(&o.dryRun, "dry-run", false, "")
+				fs.BoolVar(&o.verbose, "v", false, "")
+				fs.BoolVar(&o.verbose, "verbose", false, "")
+			}},
+		{name: "check", aliases: []string{"diff"}, summary: "Report how the output tree has drifted from refresh.hcl", usage: checkUsage, run: runCheck,
+			flags: func(fs *flag.FlagSet, o *options) {
+				outFlag(fs, o)
+				fs.BoolVar(&o.noDiff, "no-diff", false, "")
+			}},
 		{name: "init", summary: "Write a commented starter refresh.hcl", usage: initUsage, run: runInit,
 			flags: func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.name, "name", "myapp", "") }},
 		{name: "schema", summary: "Print the JSON Schema of refresh.hcl", usage: schemaUsage, run: runSchema},
 		{name: "version", summary: "Print refreshgen's version", usage: versionUsage, run: runVersion},
 	}
+}
+
+func outFlag(fs *flag.FlagSet, o *options) {
+	fs.StringVar(&o.out, "o", "", "")
+	fs.StringVar(&o.out, "out", "", "")
 }
 
 func findCommand(name string) *command {
@@ -96,6 +114,53 @@ Examples:
   refreshgen validate -c examples/refresh.hcl
   refreshgen validate --format json | jq '.diagnostics[].summary'
   refreshgen validate --format github     # annotations in a GitHub workflow
+`
+
+const renderUsage = `
+Usage: refreshgen render [-c PATH] [-o DIR] [--force] [--dry-run] [-v]
+
+Renders the spec and makes the output folder match it: writes nothing unless
+the spec is valid and the whole tree rendered; writes each file to a temporary
+file and renames it into place; leaves unchanged files (and their mtimes)
+alone; deletes files it rendered before and no longer does (only those its
+manifest lists) and the folders that leaves empty; writes the manifest last.
+It refuses to overwrite a file it did not write, or to delete one edited by
+hand, unless --force; an identical file is adopted silently.
+
+The output folder is output_dir from the spec, relative to the spec's folder
+(default "out"); -o overrides it, relative to the working directory.
+
+Flags:
+  -o, --out DIR   render into DIR instead of output_dir
+  --force         overwrite files refreshgen does not own, delete edited stale files
+  --dry-run       print what would change and write nothing
+  -v, --verbose   list every file created, updated or deleted
+
+Examples:
+  refreshgen render -c examples/refresh.hcl
+  refreshgen render --dry-run
+  refreshgen generate -o /tmp/preview
+`
+
+const checkUsage = `
+Usage: refreshgen check [-c PATH] [-o DIR] [--no-diff] [--format text|json|github]
+
+Renders the spec in memory and compares it with the output folder, changing
+nothing. It lists each drifted file as A (missing), M (modified, with a
+unified diff, or an entry list for zips), D (stale: still on disk but no
+longer rendered) or C (a file refreshgen does not own is in the way), lists
+files that are not refreshgen's as information, and ends with the command that
+fixes the drift. Exits 0 when up to date, 1 on drift, 2 when the spec is
+invalid, 3 on an environment failure.
+
+Flags:
+  -o, --out DIR   compare with DIR instead of output_dir
+  --no-diff       list the drifted files without their differences
+
+Examples:
+  refreshgen check -c examples/refresh.hcl
+  refreshgen diff --format json | jq .modified
+  refreshgen check --format github     # annotations in a GitHub workflow
 `
 
 const initUsage = `
