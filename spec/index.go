@@ -101,7 +101,10 @@ func pointer(tokens ...string) string {
 }
 
 func escapePointer(token string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
+	if !strings.ContainsAny(token, "~/") {
+		return token
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(token, "~", "~0"), "/", "~1")
 }
 
 // attributeAt names the innermost indexed attribute whose value holds r,

@@ -197,7 +197,7 @@ func lastToken(ptr string) string {
 }
 
 func unescapePointer(tok string) string {
-	return strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 }
 
 // quoteJSON shows a value as the user would write it, shortened if long.
