@@ -165,11 +165,11 @@ func runRender(e *Env, o *options) int {
 // refusal words the files render will not touch without --force.
 func refusal(out output, r *generator.RefusedError) *hcl.Diagnostic {
 	var b strings.Builder
-	b.WriteString("refreshgen will not overwrite or delete these files without --force:\n")
+	b.WriteString("refreshgen stopped before writing anything; these paths are in the way:\n")
 	for _, c := range r.Changes {
 		fmt.Fprintf(&b, "  %s (%s)\n", filepath.Join(out.display, filepath.FromSlash(c.Path)), c.Reason)
 	}
-	b.WriteString("Nothing was written. Move them away, or run render again with --force to replace the files (--force never replaces a folder or a link).")
+	b.WriteString("Move them away, or run render again with --force to replace the files (--force never replaces a folder or a link).")
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Files in the way", Detail: b.String()}
 }
 
