@@ -8,6 +8,7 @@ import (
 	"github.com/refreshgen/refreshgen/generator"
 	"github.com/refreshgen/refreshgen/generator/docs"
 	"github.com/refreshgen/refreshgen/generator/sqlscripts"
+	"github.com/refreshgen/refreshgen/generator/stepfunctions"
 )
 
 // A renderer is a pure function from the model to files: no I/O, no clock.
@@ -19,6 +20,7 @@ type renderer struct {
 var renderers = []renderer{
 	{"docs", docs.Render},
 	{"sql", sqlscripts.Render},
+	{"stepfunctions", stepfunctions.Render},
 }
 
 // Tree renders the spec into a new tree. An error is refreshgen's fault

@@ -3,18 +3,9 @@
 package sqlscripts
 
 import (
-	"fmt"
-	"path"
-
 	"github.com/refreshgen/refreshgen/generator"
-	"github.com/refreshgen/refreshgen/spec"
+	"github.com/refreshgen/refreshgen/names"
 )
-
-// Path is where a database's n-th script (0-based) lands in the tree. The
-// number keeps the run order visible and two scripts with one base name apart.
-func Path(refresh, database string, n int, script spec.SQLScript) string {
-	return fmt.Sprintf("sql/%s/%s/%02d-%s", refresh, database, n+1, path.Base(script.Name))
-}
 
 // Render returns every post-restore script, by refresh and database.
 func Render(in generator.Input) ([]generator.File, error) {
@@ -23,7 +14,7 @@ func Render(in generator.Input) ([]generator.File, error) {
 		for _, db := range r.Databases {
 			for i, script := range db.PostRestoreSQL {
 				files = append(files, generator.File{
-					Path: Path(r.Name, db.Name, i, script),
+					Path: names.SQLKey(r.Name, db.Name, i, script),
 					Kind: generator.KindSQL,
 					Data: []byte(script.SQL),
 				})

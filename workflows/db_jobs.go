@@ -1,0 +1,5 @@
+package workflows
+
+func dbJobWorkflows() []*Workflow {
+	return nil
+}

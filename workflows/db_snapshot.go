@@ -1,0 +1,5 @@
+package workflows
+
+func dbSnapshotWorkflows() []*Workflow {
+	return nil
+}

@@ -1,0 +1,5 @@
+package workflows
+
+func dbSQLWorkflows() []*Workflow {
+	return nil
+}

@@ -1,0 +1,5 @@
+package workflows
+
+func efsWorkflows() []*Workflow {
+	return nil
+}

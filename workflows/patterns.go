@@ -1,0 +1,266 @@
+package workflows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/refreshgen/refreshgen/asl"
+)
+
+// The building blocks every workflow uses, so that retries, cross-account
+// credentials, child calls, polling and the destructive-action guard are
+// each written once.
+
+// serviceIDs are the API-model service IDs of the services the workflows
+// call, from which Step Functions derives error names (asl.SDKError).
+var serviceIDs = map[string]string{
+	"rds": "RDS", "efs": "EFS", "backup": "Backup", "kms": "KMS", "ssm": "SSM",
+	"secretsmanager": "Secrets Manager", "eks": "EKS", "sfn": "SFN", "lambda": "Lambda",
+	"s3": "S3", "sns": "SNS", "dynamodb": "DynamoDB", "resourcegroupstaggingapi": "Resource Groups Tagging API",
+}
+
+// transient retries what is worth retrying on every AWS call: throttling
+// and other errors the service's model does not name (they surface as the
+// service's generic exception) and client-side network failures. Real
+// failures (not found, invalid state) are named errors and are not retried
+// here; each workflow decides what they mean.
+func transient(service string) []asl.Retrier {
+	id := serviceIDs[service]
+	return []asl.Retrier{{
+		ErrorEquals:     []string{asl.SDKServiceException(id), asl.SDKError(id, "SdkClientException")},
+		IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: asl.JitterFull,
+	}}
+}
+
+// call returns a Task calling service:action with the role whose ARN is at
+// rolePath (a cross-account call), retrying transient errors.
+func (e *Env) call(service, action, rolePath string, params *asl.Object) *asl.Task {
+	return &asl.Task{
+		Resource:    e.SDK(service, action),
+		Credentials: &asl.Credentials{RoleArn: asl.Ref(rolePath)},
+		Parameters:  params,
+		Retry:       transient(service),
+	}
+}
+
+// start returns a Task that runs library workflow group/key with input and
+// waits for it (.sync:2, so the result carries the child's output). No
+// execution name is given: Step Functions makes a unique one, so two calls
+// in one run never collide (seed-workflows §0.5).
+func (e *Env) start(group Group, key string, input *asl.Object) *asl.Task {
+	child := e.Workflow(group, key)
+	members := append(slices.Clone(input.Members), asl.Field(startedByKey, asl.Ref("$$.Execution.Id")))
+	return &asl.Task{
+		Comment:  child.Summary,
+		Resource: asl.StartExecution(asl.Sync2).ARN(e.Partition),
+		Parameters: asl.Obj(
+			asl.Field("StateMachineArn", asl.Str(e.ARN(child))),
+			asl.Field("Input", asl.Obj(members...)),
+		),
+		ResultSelector: asl.Obj(asl.Field("Output", asl.Ref("$.Output"))),
+		Retry: []asl.Retrier{{
+			ErrorEquals:     []string{"StepFunctions.ExecutionLimitExceededException", asl.SDKServiceException("SFN"), asl.SDKError("SFN", "SdkClientException")},
+			IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: asl.JitterFull,
+		}},
+	}
+}
+
+// Error names refreshgen's workflows raise from their Fail states.
+const (
+	ErrNotManaged      = "Refresh.NotManaged"      // a destructive step met an untagged resource
+	ErrInvalidState    = "Refresh.InvalidState"    // a resource reached a state it cannot leave
+	ErrPreconditions   = "Refresh.Preconditions"   // a refresh cannot start safely
+	ErrStepFailed      = "Refresh.StepFailed"      // a required step failed; Cause says which
+	ErrRefreshFailed   = "Refresh.Failed"          // the orchestrator's end on failure
+	ErrAlreadyExists   = "Refresh.AlreadyExists"   // a name is taken by a resource refreshgen does not own
+	ErrNoRecoveryPoint = "Refresh.NoRecoveryPoint" // no backup to restore from
+)
+
+// guardComment marks the Choice of the managed-tag guard; checkGuards finds
+// guards by it.
+const guardComment = "Guard: act only on a resource that carries the managed tag."
+
+// requireManaged returns the one guard every destructive step sits behind:
+// it reads the tag list at tagsPath (the TagList of a describe call, a list
+// of {Key, Value}) and goes on to next only if the project's managed tag is
+// there with its value; otherwise it fails with Refresh.NotManaged, naming
+// the resource. IAM enforces the same tag on the destination roles
+// (aws:ResourceTag), so a workflow bug cannot get past it either.
+func (e *Env) requireManaged(name, tagsPath, resourcePath, next string) asl.States {
+	tag := e.ManagedTag()
+	var s asl.States
+	s.Add(name, &asl.Pass{
+		Comment:    "Pick the managed tag out of the resource's tags.",
+		Parameters: asl.Obj(asl.Field("Tag", asl.Ref(fmt.Sprintf("%s[?(@.Key == '%s')]", tagsPath, escapeFilter(tag.Key))))),
+		ResultPath: asl.At("$.Guard"),
+		Next:       name + "Check",
+	})
+	s.Add(name+"Check", &asl.Choice{
+		Comment: guardComment,
+		Choices: []asl.Rule{asl.When(asl.TypeTest(asl.IsPresent, "$.Guard.Tag[0].Value", true), name+"Value")},
+		Default: name + "Refused",
+	})
+	s.Add(name+"Value", &asl.Choice{
+		Comment: guardComment,
+		Choices: []asl.Rule{asl.When(asl.CompareString("$.Guard.Tag[0].Value", asl.Equals, tag.Value), next)},
+		Default: name + "Refused",
+	})
+	s.Add(name+"Refused", &asl.Fail{
+		Comment:   "refreshgen never changes or deletes what it does not manage.",
+		Error:     ErrNotManaged,
+		CausePath: asl.Format(fmt.Sprintf("{} does not carry the tag %s=%s, so refreshgen will not change or delete it.", tag.Key, tag.Value), asl.Ref(resourcePath)),
+	})
+	return s
+}
+
+// escapeFilter escapes a literal for a single-quoted JSONPath filter.
+func escapeFilter(s string) string {
+	return strings.ReplaceAll(s, "'", `\'`)
+}
+
+// destructive lists the calls that change or delete a resource and so must
+// sit behind the guard (checkGuards enforces it on every path).
+var destructive = map[string]bool{
+	"rds:deleteDBCluster": true, "rds:deleteDBInstance": true, "rds:modifyDBCluster": true,
+	"rds:modifyDBInstance": true, "rds:stopDBCluster": true, "rds:deleteDBClusterSnapshot": true,
+	"rds:modifyDBClusterSnapshotAttribute": true,
+	"efs:deleteFileSystem":                 true, "efs:deleteMountTarget": true, "efs:deleteAccessPoint": true,
+	"efs:deleteReplicationConfiguration": true, "efs:updateFileSystemProtection": true,
+}
+
+// poll builds a bounded polling loop around a describe call: it exits to
+// done on one of the success values, fails with Refresh.InvalidState on a
+// terminal failure value, and gives up after attempts polls.
+type poll struct {
+	name      string
+	action    *asl.Task
+	status    string   // path of the status after the action
+	success   []string // statuses that end the loop
+	failure   []string // statuses that can never become a success
+	attempts  int
+	interval  int
+	done      string
+	what      string // the resource, for the failure cause, e.g. a path to its id
+	extraExit []asl.Rule
+}
+
+func (p poll) states() asl.States {
+	var until []asl.Rule
+	for _, s := range p.success {
+		until = append(until, asl.When(asl.CompareString(p.status, asl.Equals, s), p.done))
+	}
+	for _, s := range p.failure {
+		until = append(until, asl.When(asl.CompareString(p.status, asl.Equals, s), p.name+"Failed"))
+	}
+	until = append(until, p.extraExit...)
+	loop := asl.PollLoop{Name: p.name, Action: p.action, Counter: "$.Poll" + p.name, Until: until,
+		MaxAttempts: p.attempts, IntervalSeconds: p.interval}
+	states := loop.States()
+	if len(p.failure) > 0 {
+		states.Add(p.name+"Failed", &asl.Fail{
+			Error:     ErrInvalidState,
+			CausePath: asl.Format("{} is {}, from which it cannot recover.", asl.Ref(p.what), asl.Ref(p.status)),
+		})
+	}
+	return states
+}
+
+// entry is the state that starts the loop.
+func (p poll) entry() string { return asl.PollLoop{Name: p.name}.Entry() }
+
+// merge appends every state of more to s.
+func merge(s asl.States, more ...asl.States) asl.States {
+	for _, m := range more {
+		for _, ns := range m {
+			s.Add(ns.Name, ns.State)
+		}
+	}
+	return s
+}
+
+// succeed adds the final Pass that shapes the workflow's output, and the
+// Succeed after it.
+func succeed(s *asl.States, name string, output *asl.Object) {
+	s.Add(name, &asl.Pass{Parameters: output, Next: "Done"})
+	s.Add("Done", &asl.Succeed{})
+}
+
+// invoke returns a Task invoking the Lambda function whose ARN is at
+// functionPath in the account whose role is at rolePath, with payload. The
+// function's own result becomes the task result (Payload); a function error
+// fails the task with the function's errorType as the error name, which is
+// never retried: only Lambda's own transient errors are.
+func (e *Env) invoke(functionPath, rolePath string, payload *asl.Object) *asl.Task {
+	return &asl.Task{
+		Resource:    asl.LambdaInvoke().ARN(e.Partition),
+		Credentials: &asl.Credentials{RoleArn: asl.Ref(rolePath)},
+		Parameters:  asl.Obj(asl.Field("FunctionName", asl.Ref(functionPath)), asl.Field("Payload", payload)),
+		Retry: []asl.Retrier{{
+			ErrorEquals: []string{asl.ErrLambdaServiceException, asl.ErrLambdaAWSLambdaException,
+				asl.ErrLambdaSdkClientException, asl.ErrLambdaTooManyRequests},
+			IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: asl.JitterFull,
+		}},
+	}
+}
+
+// describeEKS returns a Task that reads what eks:call and eks:runJob need
+// about the cluster named at clusterPath ($.EKS gets Endpoint and
+// CertificateAuthority).
+func (e *Env) describeEKS(clusterPath, rolePath string) *asl.Task {
+	t := e.call("eks", "describeCluster", rolePath, asl.Obj(asl.Field("Name", asl.Ref(clusterPath))))
+	t.ResultSelector = asl.Obj(
+		asl.Field("Endpoint", asl.Ref("$.Cluster.Endpoint")),
+		asl.Field("CertificateAuthority", asl.Ref("$.Cluster.CertificateAuthority.Data")),
+	)
+	t.ResultPath = asl.At("$.EKS")
+	return t
+}
+
+// newest returns states that pick, from the list at listPath, the element
+// whose timestamp field key is the latest, into $.<name>.Best, then go to
+// next; an empty list goes to empty. ASL cannot sort, so this walks the
+// list once with a counter ($.<name>Counter.Index), bounded by maxItems
+// (the page size of the describe call that produced the list).
+func newest(name, listPath, key, next, empty string, maxItems int) asl.States {
+	at, counter := "$."+name, "$."+name+"Counter"
+	index := counter + ".Index"
+	var s asl.States
+	s.Add(name, &asl.Choice{
+		Choices: []asl.Rule{asl.When(asl.TypeTest(asl.IsPresent, listPath+"[0]", true), name+"Init")},
+		Default: empty,
+	})
+	s.Add(name+"Init", &asl.Pass{
+		Parameters: asl.Obj(
+			asl.Field("Count", asl.Call(asl.FnArrayLength, asl.Ref(listPath))),
+			asl.Field("Best", asl.Call(asl.FnArrayGetItem, asl.Ref(listPath), asl.Num(0))),
+		),
+		ResultPath: asl.At(at),
+		Next:       name + "Start",
+	})
+	s.Add(name+"Start", &asl.Pass{Parameters: asl.Obj(asl.Field("Index", asl.Num(1))), ResultPath: asl.At(counter), Next: name + "Step"})
+	s.Add(name+"Step", &asl.Choice{
+		Comment: fmt.Sprintf("Stop at the end of the list (at most %d items).", maxItems),
+		Choices: []asl.Rule{
+			asl.When(asl.ComparePaths(asl.KindNumeric, index, asl.GreaterThanEquals, at+".Count"), next),
+			asl.When(asl.CompareNumber(index, asl.GreaterThanEquals, float64(maxItems)), next),
+		},
+		Default: name + "Item",
+	})
+	s.Add(name+"Item", &asl.Pass{
+		Parameters: asl.Obj(asl.Field("Value", asl.Call(asl.FnArrayGetItem, asl.Ref(listPath), asl.Ref(index)))),
+		ResultPath: asl.At(at + ".Item"),
+		Next:       name + "Compare",
+	})
+	s.Add(name+"Compare", &asl.Choice{
+		Choices: []asl.Rule{asl.When(asl.ComparePaths(asl.KindTimestamp, at+".Item.Value."+key, asl.GreaterThan, at+".Best."+key), name+"Take")},
+		Default: name + "Count",
+	})
+	s.Add(name+"Take", &asl.Pass{InputPath: asl.At(at + ".Item.Value"), ResultPath: asl.At(at + ".Best"), Next: name + "Count"})
+	s.Add(name+"Count", &asl.Pass{
+		Parameters: asl.Obj(asl.Field("Index", asl.Call(asl.FnMathAdd, asl.Ref(index), asl.Num(1)))),
+		ResultPath: asl.At(counter),
+		Next:       name + "Step",
+	})
+	return s
+}

@@ -1,0 +1,5 @@
+package workflows
+
+func utilsWorkflows() []*Workflow {
+	return nil
+}
