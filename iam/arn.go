@@ -1,0 +1,145 @@
+package iam
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Location is where a resource lives. Every part is explicit: the
+// partition is never assumed to be "aws", nor the region to be "*".
+type Location struct {
+	Partition string // "aws", "aws-cn", "aws-us-gov", ...
+	Region    string // "eu-west-1"
+	Account   string // 12 digits
+}
+
+// expand fills the ${Partition}, ${Region} and ${Account} placeholders of
+// an ARN pattern or condition value.
+func (l Location) expand(s string) string {
+	return strings.NewReplacer("${Partition}", l.Partition, "${Region}", l.Region, "${Account}", l.Account).Replace(s)
+}
+
+// ResourceType is an IAM resource type, "service:type" as the Service
+// Authorization Reference (SAR) names it, e.g. "rds:cluster".
+type ResourceType string
+
+// The resource types refresh workflows authorise against.
+const (
+	RDSCluster               ResourceType = "rds:cluster"
+	RDSClusterSnapshot       ResourceType = "rds:cluster-snapshot"
+	RDSInstance              ResourceType = "rds:db"
+	RDSClusterParameterGroup ResourceType = "rds:cluster-pg"
+	RDSParameterGroup        ResourceType = "rds:pg"
+	RDSOptionGroup           ResourceType = "rds:og"
+	RDSSubnetGroup           ResourceType = "rds:subgrp"
+	KMSKey                   ResourceType = "kms:key"
+	EFSFileSystem            ResourceType = "elasticfilesystem:file-system"
+	EFSAccessPoint           ResourceType = "elasticfilesystem:access-point"
+	LambdaFunction           ResourceType = "lambda:function"
+	Secret                   ResourceType = "secretsmanager:Secret"
+	BackupRecoveryPoint      ResourceType = "backup:recoveryPoint"
+	EKSCluster               ResourceType = "eks:cluster"
+	EKSNodegroup             ResourceType = "eks:nodegroup"
+	AutoScalingGroup         ResourceType = "autoscaling:autoScalingGroup"
+	SSMParameter             ResourceType = "ssm:parameter"
+	S3Bucket                 ResourceType = "s3:bucket"
+	S3Object                 ResourceType = "s3:object"
+	IAMRole                  ResourceType = "iam:role"
+	StateMachine             ResourceType = "states:stateMachine"
+	StateMachineExecution    ResourceType = "states:execution"
+	EventsRule               ResourceType = "events:rule"
+	EventBus                 ResourceType = "events:event-bus"
+	SNSTopic                 ResourceType = "sns:topic"
+	DynamoDBTable            ResourceType = "dynamodb:table"
+	EC2Subnet                ResourceType = "ec2:subnet"
+	EC2SecurityGroup         ResourceType = "ec2:security-group"
+	EC2NetworkInterface      ResourceType = "ec2:network-interface"
+	RAMResourceShare         ResourceType = "ram:resource-share"
+	RAMShareInvitation       ResourceType = "ram:resource-share-invitation"
+)
+
+// arnPatterns holds the ARN of each resource type as in the SAR's
+// "Resource types" tables, with ${Name} standing for the part the caller
+// names. Where the SAR has parts the generator cannot know (an Auto
+// Scaling group's id, a node group's or execution's generated suffix, a
+// secret's random suffix) the pattern matches any value there, so that
+// ${Name} stays the name the spec gives. Never modified.
+var arnPatterns = map[ResourceType]string{
+	RDSCluster:               "arn:${Partition}:rds:${Region}:${Account}:cluster:${Name}",
+	RDSClusterSnapshot:       "arn:${Partition}:rds:${Region}:${Account}:cluster-snapshot:${Name}",
+	RDSInstance:              "arn:${Partition}:rds:${Region}:${Account}:db:${Name}",
+	RDSClusterParameterGroup: "arn:${Partition}:rds:${Region}:${Account}:cluster-pg:${Name}",
+	RDSParameterGroup:        "arn:${Partition}:rds:${Region}:${Account}:pg:${Name}",
+	RDSOptionGroup:           "arn:${Partition}:rds:${Region}:${Account}:og:${Name}",
+	RDSSubnetGroup:           "arn:${Partition}:rds:${Region}:${Account}:subgrp:${Name}",
+	KMSKey:                   "arn:${Partition}:kms:${Region}:${Account}:key/${Name}",
+	EFSFileSystem:            "arn:${Partition}:elasticfilesystem:${Region}:${Account}:file-system/${Name}",
+	EFSAccessPoint:           "arn:${Partition}:elasticfilesystem:${Region}:${Account}:access-point/${Name}",
+	LambdaFunction:           "arn:${Partition}:lambda:${Region}:${Account}:function:${Name}",
+	Secret:                   "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${Name}-??????",
+	BackupRecoveryPoint:      "arn:${Partition}:backup:${Region}:${Account}:recovery-point:${Name}",
+	EKSCluster:               "arn:${Partition}:eks:${Region}:${Account}:cluster/${Name}",
+	EKSNodegroup:             "arn:${Partition}:eks:${Region}:${Account}:nodegroup/${Name}/*",
+	AutoScalingGroup:         "arn:${Partition}:autoscaling:${Region}:${Account}:autoScalingGroup:*:autoScalingGroupName/${Name}",
+	SSMParameter:             "arn:${Partition}:ssm:${Region}:${Account}:parameter/${Name}",
+	S3Bucket:                 "arn:${Partition}:s3:::${Name}",
+	S3Object:                 "arn:${Partition}:s3:::${Name}",
+	IAMRole:                  "arn:${Partition}:iam::${Account}:role/${Name}",
+	StateMachine:             "arn:${Partition}:states:${Region}:${Account}:stateMachine:${Name}",
+	StateMachineExecution:    "arn:${Partition}:states:${Region}:${Account}:execution:${Name}:*",
+	EventsRule:               "arn:${Partition}:events:${Region}:${Account}:rule/${Name}",
+	EventBus:                 "arn:${Partition}:events:${Region}:${Account}:event-bus/${Name}",
+	SNSTopic:                 "arn:${Partition}:sns:${Region}:${Account}:${Name}",
+	DynamoDBTable:            "arn:${Partition}:dynamodb:${Region}:${Account}:table/${Name}",
+	EC2Subnet:                "arn:${Partition}:ec2:${Region}:${Account}:subnet/${Name}",
+	EC2SecurityGroup:         "arn:${Partition}:ec2:${Region}:${Account}:security-group/${Name}",
+	EC2NetworkInterface:      "arn:${Partition}:ec2:${Region}:${Account}:network-interface/${Name}",
+	RAMResourceShare:         "arn:${Partition}:ram:${Region}:${Account}:resource-share/${Name}",
+	RAMShareInvitation:       "arn:${Partition}:ram:${Region}:${Account}:resource-share-invitation/${Name}",
+}
+
+// ARN returns the ARN of the resource of type t named name at loc. The
+// name is what follows the type in the ARN, and may be a pattern ("*",
+// "refresh-*"). Some types take a compound name: "cluster/nodegroup" for
+// EKSNodegroup, "bucket/key" for S3Object, the state machine's name for
+// StateMachineExecution (all its executions), a parameter name without its
+// leading "/" for SSMParameter. It panics on a type without a pattern,
+// which only a conversion from an arbitrary string can produce.
+func (t ResourceType) ARN(loc Location, name string) string {
+	pattern, ok := arnPatterns[t]
+	if !ok {
+		panic(fmt.Sprintf("iam: resource type %q has no ARN pattern", t))
+	}
+	return loc.expand(strings.ReplaceAll(pattern, "${Name}", name))
+}
+
+// Matches reports whether arn has the shape of t's ARNs, in any partition,
+// region and account. iam-check cannot tell an ARN of the wrong type, or a
+// string that is no ARN at all; this can.
+func (t ResourceType) Matches(arn string) bool {
+	pattern, ok := arnPatterns[t]
+	if !ok {
+		return false
+	}
+	re := strings.NewReplacer(
+		`\$\{Partition\}`, `aws(-[a-z]+)*`,
+		`\$\{Region\}`, `[a-z0-9*-]+`,
+		`\$\{Account\}`, `([0-9]{12}|\*)`,
+		`\$\{Name\}`, `.+`,
+		`\*`, `[^:]*`,
+		`\?`, `.`,
+	).Replace(regexp.QuoteMeta(pattern))
+	return regexp.MustCompile("^" + re + "$").MatchString(arn)
+}
+
+var roleARN = regexp.MustCompile(`^arn:(aws(?:-[a-z]+)*):iam::([0-9]{12}):role/[\w+=,.@/-]+$`)
+
+// splitRoleARN returns the partition and account of an IAM role ARN.
+func splitRoleARN(arn string) (partition, account string, err error) {
+	m := roleARN.FindStringSubmatch(arn)
+	if m == nil {
+		return "", "", fmt.Errorf("iam: %q is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)", arn)
+	}
+	return m[1], m[2], nil
+}
