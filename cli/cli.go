@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+
+	"github.com/refreshgen/refreshgen/generator"
 )
 
 // Version is refreshgen's release version, checked against a spec's
@@ -36,6 +38,16 @@ type Env struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// Bundles provides the Lambda bundles; nil builds them with the go
+	// command on PATH (a new bundles.Builder per command). Commands that
+	// share one Builder build each bundle once.
+	Bundles BundleProvider
+}
+
+// BundleProvider provides the Lambda bundles of a render, given the
+// output folder as it was (whose bundles may be reused).
+type BundleProvider interface {
+	Provider(prev *generator.Snapshot) func(generator.LambdaBundle) (zip []byte, inputs string, err error)
 }
 
 // Run runs refreshgen with the process's working directory and environment

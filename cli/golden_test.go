@@ -19,7 +19,9 @@ import (
 //	args        the command line (default: validate); one argument per line
 //	have/       optional: the output folder as it is before the command (copied to out/)
 //	stdout, stderr, exit   what the command must print and return
-//	want/       optional: the output folder after the command, file for file
+//	want/       the output folder after the command, file for file; absent
+//	            when the command leaves the folder as it was: as have/, or
+//	            not there at all (a command that fails writes nothing)
 //
 // Refresh the expected files with -update or REFRESHGEN_UPDATE_GOLDEN=1 and
 // read the diff before committing it.
@@ -71,17 +73,21 @@ func runCase(t *testing.T, name string) goldenRun {
 	t.Helper()
 	src := filepath.Join(goldenDir, name)
 	dir := t.TempDir()
-	copyTree(t, src, dir, func(rel string) bool {
-		top := strings.Split(rel, string(filepath.Separator))[0]
-		return !slices.Contains(expectedFiles, top) && top != "args" && top != "have"
-	})
+	copyTree(t, src, dir, isInput)
 	if _, err := os.Stat(filepath.Join(src, "have")); err == nil {
 		copyTree(t, filepath.Join(src, "have"), filepath.Join(dir, "out"), func(string) bool { return true })
 	}
 	var stdout, stderr bytes.Buffer
-	env := &Env{Dir: dir, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	env := &Env{Dir: dir, Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }, Bundles: fakeBundles{}}
 	code := env.Run(caseArgs(t, src))
 	return goldenRun{dir: dir, stdout: stdout.String(), stderr: stderr.String(), exit: code}
+}
+
+// isInput reports whether a path of a case folder is the command's input
+// (the spec and the files it reads), not its arguments or expected output.
+func isInput(rel string) bool {
+	top := strings.Split(rel, string(filepath.Separator))[0]
+	return !slices.Contains(expectedFiles, top) && top != "args" && top != "have"
 }
 
 func caseArgs(t *testing.T, src string) []string {
@@ -109,9 +115,18 @@ func runGoldenCase(t *testing.T, name string) {
 	compareText(t, "exit code", readGolden(t, src, "exit"), strconv.Itoa(run.exit)+"\n", hint)
 	compareText(t, "stdout", readGolden(t, src, "stdout"), run.stdout, hint)
 	compareText(t, "stderr", readGolden(t, src, "stderr"), run.stderr, hint)
-	if _, err := os.Stat(filepath.Join(src, "want")); err == nil {
-		compareTrees(t, filepath.Join(src, "want"), filepath.Join(run.dir, "out"), hint)
+	compareTrees(t, expectedTree(src), filepath.Join(run.dir, "out"), hint)
+}
+
+// expectedTree is the folder the output folder must match after a case's
+// command: want/, else have/ (left as it was), else none (an empty list).
+func expectedTree(src string) string {
+	for _, name := range []string{"want", "have"} {
+		if _, err := os.Stat(filepath.Join(src, name)); err == nil {
+			return filepath.Join(src, name)
+		}
 	}
+	return filepath.Join(src, "want")
 }
 
 func readGolden(t *testing.T, dir, name string) string {
@@ -153,9 +168,26 @@ func writeGolden(t *testing.T, src string, run goldenRun) {
 	write("stdout", run.stdout)
 	write("stderr", run.stderr)
 	out := filepath.Join(run.dir, "out")
-	if _, err := os.Stat(out); err == nil {
+	if _, err := os.Stat(out); err == nil && !sameTree(t, filepath.Join(src, "have"), out) {
 		copyTree(t, out, filepath.Join(src, "want"), func(string) bool { return true })
 	}
+}
+
+// sameTree reports whether two folders hold the same files, bytes and
+// modes.
+func sameTree(t *testing.T, a, b string) bool {
+	t.Helper()
+	as, bs := listTree(t, a), listTree(t, b)
+	if len(as) != len(bs) {
+		return false
+	}
+	for rel, f := range as {
+		g, ok := bs[rel]
+		if !ok || !bytes.Equal(f.data, g.data) || f.mode != g.mode {
+			return false
+		}
+	}
+	return true
 }
 
 // compareTrees requires the two folders to hold the same files with the

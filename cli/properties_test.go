@@ -4,12 +4,17 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/refreshgen/refreshgen/generator"
+	"github.com/refreshgen/refreshgen/names"
+	"github.com/refreshgen/refreshgen/spec"
+	"github.com/refreshgen/refreshgen/spec/spectest"
 )
 
 // The properties below hold for every golden case whose spec is valid: the
@@ -36,10 +41,7 @@ func fileExists(p string) bool {
 // fresh folder and returns it.
 func inputCopy(t *testing.T, name string) string {
 	dir := t.TempDir()
-	copyTree(t, filepath.Join(goldenDir, name), dir, func(rel string) bool {
-		top := strings.Split(rel, string(filepath.Separator))[0]
-		return top == "refresh.hcl" || top == "sql" || strings.HasSuffix(top, ".sql")
-	})
+	copyTree(t, filepath.Join(goldenDir, name), dir, isInput)
 	return dir
 }
 
@@ -47,7 +49,7 @@ func inputCopy(t *testing.T, name string) string {
 func run(t *testing.T, dir string, args ...string) (int, string) {
 	t.Helper()
 	var out bytes.Buffer
-	env := &Env{Dir: dir, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}
+	env := &Env{Dir: dir, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }, Bundles: fakeBundles{}}
 	return env.Run(args), out.String()
 }
 
@@ -126,7 +128,7 @@ func TestInterruptedRenderConverges(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := inputCopy(t, name)
 			mustRun(t, dir, ExitOK, "render", "-o", "clean")
-			_, _, plan, code := (&Env{Dir: dir, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: os.Getenv}).
+			_, _, plan, code := (&Env{Dir: dir, Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}, Getenv: os.Getenv, Bundles: fakeBundles{}}).
 				prepare(&options{config: "refresh.hcl", format: "text", out: "crashed"})
 			if code != ExitOK {
 				t.Fatalf("prepare: exit %d", code)
@@ -157,15 +159,20 @@ func TestInterruptedRenderConverges(t *testing.T) {
 // TestCommittedOutputIsCurrent is the project eating its own dog food: the
 // committed out/ must be exactly what examples/refresh.hcl renders.
 func TestCommittedOutputIsCurrent(t *testing.T) {
-	code, out := run(t, "..", "check", "-c", "examples/refresh.hcl")
+	var buf bytes.Buffer
+	env := &Env{Dir: "..", Stdin: strings.NewReader(""), Stdout: &buf, Stderr: &buf, Getenv: func(string) string { return "" }, Bundles: testBundles}
+	code, out := env.Run([]string{"check", "-c", "examples/refresh.hcl"}), buf.String()
 	if code != ExitOK {
 		t.Fatalf("out/ has drifted from examples/refresh.hcl; run: go run ./cmd/refreshgen render -c examples/refresh.hcl\n%s", out)
 	}
 }
 
 // TestRemovingARefreshRemovesOnlyItsFiles is the acceptance scenario: drop
-// the example's last refresh and render again; its files go, and every other
-// file but the index files (README, manifest) keeps its bytes and mtime.
+// the example's last refresh and render again. Its own files go (its
+// orchestrator, the orchestrator's role, its SQL); a file that named the
+// refresh or its destination account may change (a policy granting on its
+// resources, the Terraform root that deploys them); every other file keeps
+// its bytes and its mtime, and nothing rendered still names what went.
 func TestRemovingARefreshRemovesOnlyItsFiles(t *testing.T) {
 	dir := t.TempDir()
 	copyTree(t, "../examples", dir, func(string) bool { return true })
@@ -175,45 +182,48 @@ func TestRemovingARefreshRemovesOnlyItsFiles(t *testing.T) {
 	setMtimes(t, out, old)
 	before := listTree(t, out)
 
-	spec, err := os.ReadFile(filepath.Join(dir, "refresh.hcl"))
+	src, err := os.ReadFile(filepath.Join(dir, "refresh.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := strings.LastIndex(string(spec), "\nrefresh \"")
-	removed := strings.Split(string(spec[last+len("\nrefresh \""):]), "\"")[0]
-	if err := os.WriteFile(filepath.Join(dir, "refresh.hcl"), spec[:last+1], 0o644); err != nil {
+	last := strings.LastIndex(string(src), "\nrefresh \"")
+	removed := strings.Split(string(src[last+len("\nrefresh \""):]), "\"")[0]
+	s := spectest.Load(t, filepath.Join(dir, "refresh.hcl"))
+	i := slices.IndexFunc(s.Refreshes, func(r *spec.Refresh) bool { return r.Name == removed })
+	dst := s.Refreshes[i].Destination
+	if err := os.WriteFile(filepath.Join(dir, "refresh.hcl"), src[:last+1], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	mustRun(t, dir, ExitOK, "render", "-o", "out")
 	after := listTree(t, out)
 	times := mtimes(t, out)
+
+	n := names.New(s)
+	own := []string{"stepfunctions/orchestrator/" + removed + ".asl.json", "sql/" + removed + "/",
+		"/" + n.OrchestratorRole(&spec.Refresh{Name: removed}) + "/"}
+	// What named the refresh, or its destination (which no refresh uses
+	// any more, so that its roles go too), may change or go.
+	mentions := regexp.MustCompile(`\b(` + regexp.QuoteMeta(removed) + `|` + dst.ID + `)\b`)
 	for p, f := range before {
+		_, kept := after[p]
 		switch {
-		case belongsToRefresh(p, removed):
-			if _, ok := after[p]; ok {
+		case slices.ContainsFunc(own, func(o string) bool { return strings.Contains("/"+p, o) }):
+			if kept {
 				t.Errorf("%s of the removed refresh %q is still there", p, removed)
 			}
-		case p == "README.md" || p == generator.ManifestName:
-		case !bytes.Equal(after[p].data, f.data) || !times[p].Equal(old):
-			t.Errorf("%s changed although it does not belong to refresh %q", p, removed)
+		case mentions.Match(f.data) || strings.HasPrefix(p, "iam/"+dst.Name+"/") || strings.HasPrefix(p, "deployments/"+dst.Name+"/"):
+		case !kept || !bytes.Equal(after[p].data, f.data) || !times[p].Equal(old):
+			t.Errorf("%s changed although it never named refresh %q", p, removed)
 		}
 	}
-	for p := range after {
+	for p, f := range after {
 		if _, ok := before[p]; !ok {
 			t.Errorf("%s appeared", p)
 		}
-	}
-}
-
-// belongsToRefresh reports whether a rendered path is one of refresh r's own
-// files: a path segment names it.
-func belongsToRefresh(p, r string) bool {
-	for _, seg := range strings.Split(p, "/") {
-		if seg == r || strings.HasSuffix(strings.TrimSuffix(seg, filepath.Ext(seg)), "-"+r) {
-			return true
+		if bytes.Contains(f.data, []byte(n.OrchestratorRole(&spec.Refresh{Name: removed}))) {
+			t.Errorf("%s still names the removed refresh's orchestrator role", p)
 		}
 	}
-	return false
 }
 
 func setMtimes(t *testing.T, root string, mtime time.Time) {

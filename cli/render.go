@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/refreshgen/refreshgen"
 	"github.com/refreshgen/refreshgen/generator"
+	"github.com/refreshgen/refreshgen/generator/bundles"
 	"github.com/refreshgen/refreshgen/generator/render"
 	"github.com/refreshgen/refreshgen/spec"
 )
@@ -33,11 +35,6 @@ func (e *Env) prepare(o *options) (*spec.Spec, output, *generator.Plan, int) {
 		e.report(o, nil, hcl.Diagnostics{d})
 		return nil, output{}, nil, ExitInput
 	}
-	tree, err := render.Tree(generator.Input{Spec: s, SpecPath: specFromOutput(e.path(o.config), out.abs)})
-	if err != nil {
-		e.report(o, nil, hcl.Diagnostics{internal(err)})
-		return nil, output{}, nil, ExitInternal
-	}
 	snap, err := generator.ReadSnapshot(out.abs)
 	var merr *generator.ManifestError
 	if errors.As(err, &merr) {
@@ -51,7 +48,33 @@ func (e *Env) prepare(o *options) (*spec.Spec, output, *generator.Plan, int) {
 		e.report(o, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Cannot read the output folder", Detail: err.Error() + "."}})
 		return nil, output{}, nil, ExitInternal
 	}
+	// The folder is read first: the bundles it holds are reused, not rebuilt.
+	bundler := e.Bundles
+	if bundler == nil {
+		bundler = bundles.NewBuilder(refreshgen.Sources)
+	}
+	tree, err := render.Tree(generator.Input{Spec: s, SpecPath: specFromOutput(e.path(o.config), out.abs), Bundle: bundler.Provider(snap)})
+	if err != nil {
+		e.report(o, nil, hcl.Diagnostics{renderFailure(err)})
+		return nil, output{}, nil, ExitInternal
+	}
 	return s, out, generator.NewPlan(tree, snap), ExitOK
+}
+
+// renderFailure words why rendering failed: the go command missing or
+// failing is trouble with the environment, anything else a bug.
+func renderFailure(err error) *hcl.Diagnostic {
+	var noGo *bundles.NoGoError
+	var build *bundles.BuildError
+	switch {
+	case errors.As(err, &noGo):
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Go not found",
+			Detail: noGo.Error() + ". Install Go 1.26 or later (https://go.dev/dl/), make sure the go command is on PATH, and run the command again."}
+	case errors.As(err, &build):
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot build the Lambda helpers",
+			Detail: build.Error() + "\nA failed download needs network access to GOPROXY (or the module cache); a Go older than 1.26 needs an upgrade."}
+	}
+	return internal(err)
 }
 
 func internal(err error) *hcl.Diagnostic {

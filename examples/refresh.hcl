@@ -11,6 +11,10 @@ project "myapp" {
   prefix = "myapp-refresh"
   region = "eu-west-1"
   naming = "kebab"
+  # AWS's RDS certificate authorities: run-sql verifies Aurora's TLS certificate
+  # against them. Replace the placeholder with the file from
+  # https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
+  rds_ca_bundle = file("global-bundle.pem")
   tags = {
     Project = "database-refresh"
     Owner   = "platform"

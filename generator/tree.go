@@ -8,7 +8,9 @@ package generator
 import (
 	"fmt"
 
+	"github.com/refreshgen/refreshgen/roles"
 	"github.com/refreshgen/refreshgen/spec"
+	"github.com/refreshgen/refreshgen/workflows"
 	"io/fs"
 	"path"
 	"slices"
@@ -36,13 +38,33 @@ const (
 	ModeExecutable fs.FileMode = 0o755
 )
 
-// Input is what every renderer reads: the validated model, and where the
-// spec lives relative to the output folder (slash-separated), for prose that
-// tells readers which file to edit. Nothing else about the machine enters a
-// rendering, so the same spec gives the same bytes everywhere.
+// Input is what every renderer reads: the validated model, where the spec
+// lives relative to the output folder (slash-separated), for prose that
+// tells readers which file to edit, and the Lambda bundles. Nothing else
+// about the machine enters a rendering, so the same spec gives the same
+// bytes everywhere the same Go toolchain builds the bundles.
 type Input struct {
 	Spec     *spec.Spec
 	SpecPath string
+	// Bundle returns the zip of one Lambda helper and the digest of what it
+	// is built from (File.Inputs). Building runs a compiler, so the command
+	// injects it and renderers stay pure; nil fails a rendering that needs
+	// a bundle.
+	Bundle func(LambdaBundle) (zip []byte, inputs string, err error)
+	// Machines and Roles are derived from Spec once per rendering (by
+	// render.Tree) and shared by the renderers that need them.
+	Machines []workflows.Machine
+	Roles    []roles.Role
+}
+
+// LambdaBundle is everything a renderer decides about one Lambda helper's
+// bundle.
+type LambdaBundle struct {
+	Helper string // its folder under lambdas/: run-sql, get-efs-subpath, check-flag-file
+	Arch   spec.Architecture
+	// CABundle is shipped beside bootstrap as rds-global-bundle.pem, where
+	// run-sql reads it; empty ships no such file.
+	CABundle string
 }
 
 // File is one rendered file.

@@ -152,8 +152,11 @@ var actionTable = []Action{
 		Keys: []string{keyResourceTag, "ram:Principal", "ram:ResourceArn", "ram:RequestedResourceType", "ram:ResourceShareName"}},
 	{Name: "ram:CreateResourceShare", Wildcard: starCreates,
 		Keys: []string{keyRequestTag, keyTagKeys, "ram:Principal", "ram:ResourceArn", "ram:RequestedResourceType", "ram:RequestedAllowsExternalPrincipals"}},
+	{Name: "ram:DeleteResourceShare", Required: []ResourceType{RAMResourceShare},
+		Keys: []string{keyResourceTag, "ram:ResourceShareName"}},
 	{Name: "ram:GetResourceShareAssociations", Wildcard: starNoTypes},
 	{Name: "ram:GetResourceShareInvitations", Wildcard: starNoTypes},
+	{Name: "ram:GetResourceShares", Wildcard: starNoTypes},
 
 	// AWS Backup. Source: SAR, "Actions, resources, and condition keys for
 	// AWS Backup".
@@ -161,6 +164,7 @@ var actionTable = []Action{
 	{Name: "backup:DescribeRecoveryPoint", Required: []ResourceType{BackupRecoveryPoint}},
 	{Name: "backup:DescribeRestoreJob", Wildcard: starBackupJobs},
 	{Name: "backup:GetRecoveryPointRestoreMetadata", Required: []ResourceType{BackupRecoveryPoint}},
+	{Name: "backup:ListRecoveryPointsByBackupVault", Required: []ResourceType{BackupVault}},
 	{Name: "backup:ListRecoveryPointsByResource", Wildcard: starBackupJobs},
 	{Name: "backup:StartCopyJob", Required: []ResourceType{BackupRecoveryPoint}},
 	{Name: "backup:StartRestoreJob", Required: []ResourceType{BackupRecoveryPoint}},
@@ -237,6 +241,7 @@ var actionTable = []Action{
 	// Amazon EKS. Source: SAR, "Actions, resources, and condition keys for
 	// Amazon Elastic Kubernetes Service".
 	{Name: "eks:DescribeCluster", Required: []ResourceType{EKSCluster}, Keys: []string{keyResourceTag}},
+	{Name: "eks:DescribeUpdate", Required: []ResourceType{EKSCluster}, Optional: []ResourceType{EKSNodegroup}},
 	{Name: "eks:DescribeNodegroup", Required: []ResourceType{EKSNodegroup}, Keys: []string{keyResourceTag}},
 	{Name: "eks:ListNodegroups", Required: []ResourceType{EKSCluster}, Keys: []string{keyResourceTag}},
 	{Name: "eks:UpdateNodegroupConfig", Required: []ResourceType{EKSNodegroup}, Keys: []string{keyResourceTag}},

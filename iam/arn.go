@@ -17,7 +17,12 @@ type Location struct {
 // expand fills the ${Partition}, ${Region} and ${Account} placeholders of
 // an ARN pattern or condition value.
 func (l Location) expand(s string) string {
-	return strings.NewReplacer("${Partition}", l.Partition, "${Region}", l.Region, "${Account}", l.Account).Replace(s)
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "${Partition}", l.Partition)
+	s = strings.ReplaceAll(s, "${Region}", l.Region)
+	return strings.ReplaceAll(s, "${Account}", l.Account)
 }
 
 // ResourceType is an IAM resource type, "service:type" as the Service
@@ -39,6 +44,7 @@ const (
 	LambdaFunction           ResourceType = "lambda:function"
 	Secret                   ResourceType = "secretsmanager:Secret"
 	BackupRecoveryPoint      ResourceType = "backup:recoveryPoint"
+	BackupVault              ResourceType = "backup:backupVault"
 	EKSCluster               ResourceType = "eks:cluster"
 	EKSNodegroup             ResourceType = "eks:nodegroup"
 	AutoScalingGroup         ResourceType = "autoscaling:autoScalingGroup"
@@ -79,6 +85,7 @@ var arnPatterns = map[ResourceType]string{
 	LambdaFunction:           "arn:${Partition}:lambda:${Region}:${Account}:function:${Name}",
 	Secret:                   "arn:${Partition}:secretsmanager:${Region}:${Account}:secret:${Name}-??????",
 	BackupRecoveryPoint:      "arn:${Partition}:backup:${Region}:${Account}:recovery-point:${Name}",
+	BackupVault:              "arn:${Partition}:backup:${Region}:${Account}:backup-vault:${Name}",
 	EKSCluster:               "arn:${Partition}:eks:${Region}:${Account}:cluster/${Name}",
 	EKSNodegroup:             "arn:${Partition}:eks:${Region}:${Account}:nodegroup/${Name}/*",
 	AutoScalingGroup:         "arn:${Partition}:autoscaling:${Region}:${Account}:autoScalingGroup:*:autoScalingGroupName/${Name}",
@@ -118,20 +125,27 @@ func (t ResourceType) ARN(loc Location, name string) string {
 // region and account. iam-check cannot tell an ARN of the wrong type, or a
 // string that is no ARN at all; this can.
 func (t ResourceType) Matches(arn string) bool {
-	pattern, ok := arnPatterns[t]
-	if !ok {
-		return false
-	}
-	re := strings.NewReplacer(
-		`\$\{Partition\}`, `aws(-[a-z]+)*`,
-		`\$\{Region\}`, `[a-z0-9*-]+`,
-		`\$\{Account\}`, `([0-9]{12}|\*)`,
-		`\$\{Name\}`, `.+`,
-		`\*`, `[^:]*`,
-		`\?`, `.`,
-	).Replace(regexp.QuoteMeta(pattern))
-	return regexp.MustCompile("^" + re + "$").MatchString(arn)
+	re, ok := arnShapes[t]
+	return ok && re.MatchString(arn)
 }
+
+// arnShapes are the compiled shapes of arnPatterns, built once: a
+// generation checks thousands of ARNs. Never modified.
+var arnShapes = func() map[ResourceType]*regexp.Regexp {
+	out := make(map[ResourceType]*regexp.Regexp, len(arnPatterns))
+	for t, pattern := range arnPatterns {
+		re := strings.NewReplacer(
+			`\$\{Partition\}`, `aws(-[a-z]+)*`,
+			`\$\{Region\}`, `[a-z0-9*-]+`,
+			`\$\{Account\}`, `([0-9]{12}|\*)`,
+			`\$\{Name\}`, `.+`,
+			`\*`, `[^:]*`,
+			`\?`, `.`,
+		).Replace(regexp.QuoteMeta(pattern))
+		out[t] = regexp.MustCompile("^" + re + "$")
+	}
+	return out
+}()
 
 var roleARN = regexp.MustCompile(`^arn:(aws(?:-[a-z]+)*):iam::([0-9]{12}):role/[\w+=,.@/-]+$`)
 

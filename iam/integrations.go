@@ -289,8 +289,10 @@ var integrationTable = []integration{
 	{asl.SDKCall("ram", "associateResourceShare"), []Need{{Action: "ram:AssociateResourceShare"}}},
 	{asl.SDKCall("ram", "createResourceShare"), []Need{{Action: "ram:CreateResourceShare",
 		Why: "scope it with ram:ResourceArn (the cluster) and ram:Principal (the destination account)"}}},
+	{asl.SDKCall("ram", "deleteResourceShare"), []Need{{Action: "ram:DeleteResourceShare"}}},
 	{asl.SDKCall("ram", "getResourceShareAssociations"), []Need{{Action: "ram:GetResourceShareAssociations"}}},
 	{asl.SDKCall("ram", "getResourceShareInvitations"), []Need{{Action: "ram:GetResourceShareInvitations"}}},
+	{asl.SDKCall("ram", "getResourceShares"), []Need{{Action: "ram:GetResourceShares"}}},
 
 	// AWS Backup. Source: SAR (AWS Backup); AWS Backup Developer Guide,
 	// API permissions and Creating backup copies across AWS accounts.
@@ -298,6 +300,7 @@ var integrationTable = []integration{
 	{asl.SDKCall("backup", "describeRecoveryPoint"), []Need{{Action: "backup:DescribeRecoveryPoint"}}},
 	{asl.SDKCall("backup", "describeRestoreJob"), []Need{{Action: "backup:DescribeRestoreJob"}}},
 	{asl.SDKCall("backup", "getRecoveryPointRestoreMetadata"), []Need{{Action: "backup:GetRecoveryPointRestoreMetadata"}}},
+	{asl.SDKCall("backup", "listRecoveryPointsByBackupVault"), []Need{{Action: "backup:ListRecoveryPointsByBackupVault"}}},
 	{asl.SDKCall("backup", "listRecoveryPointsByResource"), []Need{{Action: "backup:ListRecoveryPointsByResource"}}},
 	{asl.SDKCall("backup", "startCopyJob"), []Need{
 		{Action: "backup:StartCopyJob",
@@ -425,6 +428,7 @@ var integrationTable = []integration{
 	// Amazon EKS. Source: SAR (Amazon EKS); Step Functions Developer Guide,
 	// Call Amazon EKS with Step Functions, IAM policies for Amazon EKS.
 	{asl.SDKCall("eks", "describeCluster"), []Need{{Action: "eks:DescribeCluster"}}},
+	{asl.SDKCall("eks", "describeUpdate"), []Need{{Action: "eks:DescribeUpdate"}}},
 	{asl.SDKCall("eks", "describeNodegroup"), []Need{{Action: "eks:DescribeNodegroup"}}},
 	{asl.SDKCall("eks", "listNodegroups"), []Need{{Action: "eks:ListNodegroups"}}},
 	{asl.SDKCall("eks", "updateNodegroupConfig"), []Need{{Action: "eks:UpdateNodegroupConfig"}}},

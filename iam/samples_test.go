@@ -32,6 +32,7 @@ var sampleNames = map[iam.ResourceType]string{
 	iam.LambdaFunction:           "refresh-check-flag-file",
 	iam.Secret:                   "refresh/db",
 	iam.BackupRecoveryPoint:      "1eb3b5e7-9eb0-435a-b38c-5e2a6c0a1f3e",
+	iam.BackupVault:              "staging-vault",
 	iam.EKSCluster:               "apps",
 	iam.EKSNodegroup:             "apps/workers",
 	iam.AutoScalingGroup:         "eks-workers",

@@ -51,6 +51,7 @@ const (
 	Backup        Service = "backup.amazonaws.com"
 	RDS           Service = "rds.amazonaws.com"
 	Lambda        Service = "lambda.amazonaws.com"
+	EFS           Service = "elasticfilesystem.amazonaws.com"
 )
 
 // sourceARNs says, for each service, what aws:SourceArn is when it assumes
@@ -69,6 +70,9 @@ var sourceARNs = map[Service]string{
 	Backup: "",
 	// Lambda Developer Guide, execution role: the trust has no condition.
 	Lambda: "",
+	// EFS User Guide, Replicating EFS file systems across AWS accounts:
+	// the replication role's trust has no condition.
+	EFS: "",
 }
 
 // ServiceTrust returns the trust policy of a role that svc assumes. For a

@@ -26,12 +26,12 @@ func New(s *spec.Spec) *Names {
 // ARN builds an ARN in the project's partition and region; region is left
 // out for global services (pass an empty region through GlobalARN).
 func (n *Names) ARN(service, account, resource string) string {
-	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", n.p.Partition, service, n.p.Region, account, resource)
+	return "arn:" + n.p.Partition + ":" + service + ":" + n.p.Region + ":" + account + ":" + resource
 }
 
 // GlobalARN builds an ARN of a global service such as IAM.
 func (n *Names) GlobalARN(service, account, resource string) string {
-	return fmt.Sprintf("arn:%s:%s::%s:%s", n.p.Partition, service, account, resource)
+	return "arn:" + n.p.Partition + ":" + service + "::" + account + ":" + resource
 }
 
 // orchestratorID is the account every state machine runs in.
@@ -88,15 +88,23 @@ func (n *Names) AccountRoleARN(a *spec.Account) string {
 	return n.RoleARN(a.ID, n.AccountRole(a))
 }
 
-// LambdaRole is the execution role of the Lambda helpers of an account.
-func (n *Names) LambdaRole() string {
-	return n.p.NameFor(spec.KindIAMRole, "lambda")
+// LambdaRole is the execution role of one Lambda helper: each helper gets
+// only what it does (run-sql reads secrets, get-efs-subpath writes a
+// parameter, check-flag-file only reads its file system).
+func (n *Names) LambdaRole(fn string) string {
+	return n.p.NameFor(spec.KindIAMRole, "lambda", fn)
 }
 
 // BackupRole is the service role AWS Backup copies (in a source account)
 // and restores (in a destination account) with.
 func (n *Names) BackupRole() string {
 	return n.p.NameFor(spec.KindIAMRole, "backup")
+}
+
+// ReplicationRole is the role, in a source account, that EFS replicates a
+// file system into another account's with.
+func (n *Names) ReplicationRole() string {
+	return n.p.NameFor(spec.KindIAMRole, "efs-replication")
 }
 
 // The Lambda helpers, by snake_case key.
@@ -155,6 +163,12 @@ func (n *Names) HistoryTableARN() string {
 // Schedule is the EventBridge Scheduler schedule of a refresh.
 func (n *Names) Schedule(r *spec.Refresh) string {
 	return n.p.NameFor(spec.KindSchedule, r.Name)
+}
+
+// ScheduleGroup is the EventBridge Scheduler group of the project's
+// schedules; the scheduler role trusts only schedules of this group.
+func (n *Names) ScheduleGroup() string {
+	return n.p.PrefixFor(spec.KindSchedule)
 }
 
 // LogGroup is the log group of a group of state machines.

@@ -24,6 +24,7 @@ func (b *builder) buildProject(s *Spec, p *projectBlock) {
 		ManagedTag:         Tag{Key: DefaultManagedTagKey, Value: "true"},
 		LambdaArchitecture: Architecture(or(p.LambdaArchitecture, string(ArchARM64))),
 		OrganizationID:     or(p.OrganizationID, ""),
+		RDSCABundle:        or(p.RDSCABundle, ""),
 		DeclRange:          p.DefRange,
 	}
 	for k, v := range p.Prefixes {
@@ -162,6 +163,7 @@ func (b *builder) database(d *databaseBlock) *Database {
 		FinalSnapshot:         d.FinalSnapshot == nil || *d.FinalSnapshot,
 		PostRestoreSQL:        b.scripts(d.PostRestoreSQL),
 		SQLMode:               SQLMode(or(d.SQLMode, string(SQLStatements))),
+		SQLDatabase:           or(d.SQLDatabase, ""),
 		RotateSecrets:         sortedCopy(d.RotateSecrets),
 		DeclRange:             d.DefRange,
 	}
@@ -170,6 +172,9 @@ func (b *builder) database(d *databaseBlock) *Database {
 	}
 	if d.Instances != nil {
 		out.Instances = *d.Instances
+	}
+	if out.SQLDatabase == "" && from != nil && from.Engine == EnginePostgreSQL {
+		out.SQLDatabase = "postgres" // the database every Aurora PostgreSQL cluster has
 	}
 	if d.Serverless != nil {
 		out.Serverless = &ServerlessScaling{MinCapacity: d.Serverless.MinCapacity, MaxCapacity: d.Serverless.MaxCapacity}
@@ -222,6 +227,7 @@ func (b *builder) filesystemCopy(f *filesystemBlock) *FileSystemCopy {
 		TargetFileSystemID: f.TargetFileSystemID,
 		TargetBackupVault:  or(f.TargetBackupVault, ""),
 		SubpathParameter:   or(f.SubpathParameter, ""),
+		VerifyFile:         or(f.VerifyFile, ""),
 		DeclRange:          f.DefRange,
 	}
 }

@@ -107,6 +107,10 @@ func (c *checker) accountSettings(a *Account, at func(string) string) {
 			}
 		}
 	}
+	if a.Role != RoleOrchestrator && a.ExternalID != "" && len(a.TrustedPrincipals) == 0 {
+		c.errorAt(at("external_id"), "external_id without trusted_principals",
+			"The external ID is what trusted_principals must present to assume account.%s's role; refreshgen's own workflows are trusted by their exact role ARN (Step Functions cannot send an external ID). Add trusted_principals, or remove external_id.", a.Name)
+	}
 	if a.Role == RoleDestination && len(a.SubnetIDs) > 0 && a.VPCID == "" && a.SecurityGroupIDs == nil {
 		c.errorAt(at("subnet_ids"), "Missing vpc_id",
 			"refreshgen creates a security group for the Lambda helpers of account.%s and needs its VPC: add vpc_id, or give security_group_ids of your own.", a.Name)

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -77,6 +78,11 @@ func (c *checker) database(r *Refresh, d *Database, at func(...string) string) {
 	c.capacity(d, at)
 	if len(d.PostRestoreSQL) > 0 {
 		c.needLambdaNetwork(r, at("post_restore_sql"), "post_restore_sql runs through the run-sql Lambda helper")
+		if c.spec.Project.RDSCABundle == "" {
+			c.errorAt(at("post_restore_sql"), "Missing rds_ca_bundle",
+				"The run-sql helper connects to the restored cluster over TLS and verifies its certificate against AWS's RDS certificate authorities. "+
+					"Download https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem next to the spec and add rds_ca_bundle = file(\"global-bundle.pem\") to the project block.")
+		}
 	}
 }
 
@@ -147,6 +153,10 @@ func (c *checker) filesystemCopy(r *Refresh, f *FileSystemCopy, at func(...strin
 				"A backup-restore copy starts from a recovery point of efs.%s: add backup_vault (the vault holding its backups) to the efs %q block.", f.From.Name, f.From.Name)
 		}
 		c.needLambdaNetwork(r, at(), "a backup-restore copy finds the restored folder with the get-efs-subpath Lambda helper")
+		if f.VerifyFile != "" {
+			c.errorAt(at("verify_file"), "verify_file applies to replication only",
+				"A backup-restore copy is a point-in-time copy AWS Backup reports as complete; remove verify_file, or use strategy = \"replication\".")
+		}
 	case FSReplication:
 		for attr, set := range map[string]bool{"target_backup_vault": f.TargetBackupVault != "", "subpath_parameter": f.SubpathParameter != ""} {
 			if set {
@@ -154,7 +164,13 @@ func (c *checker) filesystemCopy(r *Refresh, f *FileSystemCopy, at func(...strin
 					"Replication writes to the root of the target file system and uses no backup vault; remove %s, or use strategy = \"backup-restore\".", attr)
 			}
 		}
-		c.needLambdaNetwork(r, at(), "a replication copy is verified by the check-flag-file Lambda helper")
+		if f.VerifyFile != "" {
+			c.needLambdaNetwork(r, at("verify_file"), "verify_file is checked by the check-flag-file Lambda helper")
+		}
+	}
+	if v := f.VerifyFile; strings.HasPrefix(v, "/") || slices.Contains(strings.Split(v, "/"), "..") {
+		c.errorAt(at("verify_file"), "verify_file must be relative",
+			"Give the file's path from the root of the file system, without a leading / and without .., such as health/heartbeat.")
 	}
 	if p := strings.ToLower(f.SubpathParameter); strings.HasPrefix(p, "/aws") || strings.HasPrefix(p, "/ssm") {
 		c.errorAt(at("subpath_parameter"), "Reserved SSM parameter name",
@@ -175,6 +191,10 @@ func (c *checker) eksUsage(r *Refresh, at func(...string) string) {
 	if e.ScaleDown && len(e.Cluster.Nodegroups) == 0 {
 		c.errorAt(at("eks", "scale_down_during"), "No node groups to scale",
 			"scale_down_during scales the node groups of eks.%s, but it declares none: add nodegroups to the eks %q block.", e.Cluster.Name, e.Cluster.Name)
+	}
+	if len(e.Volumes) > 0 && !e.ScaleDown {
+		c.errorAt(at("eks", "scale_down_during"), "Volumes need the cluster scaled down",
+			"Repointing a claim deletes and re-creates it, and a claim is only deleted once no pod uses it: set scale_down_during = true so that the node groups are empty while the claims move.")
 	}
 	claims := map[string]string{}
 	for _, v := range e.Volumes {

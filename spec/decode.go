@@ -37,6 +37,7 @@ type projectBlock struct {
 	ManagedTag         map[string]string `hcl:"managed_tag,optional"`
 	LambdaArchitecture *string           `hcl:"lambda_architecture,optional"`
 	OrganizationID     *string           `hcl:"organization_id,optional"`
+	RDSCABundle        *string           `hcl:"rds_ca_bundle,optional"`
 	DefRange           hcl.Range         `hcl:",def_range"`
 }
 
@@ -118,6 +119,7 @@ type databaseBlock struct {
 	FinalSnapshot         *bool            `hcl:"final_snapshot,optional"`
 	PostRestoreSQL        hcl.Expression   `hcl:"post_restore_sql,optional"`
 	SQLMode               *string          `hcl:"sql_mode,optional"`
+	SQLDatabase           *string          `hcl:"sql_database,optional"`
 	RotateSecrets         []string         `hcl:"rotate_secrets,optional"`
 	DefRange              hcl.Range        `hcl:",def_range"`
 }
@@ -135,6 +137,7 @@ type filesystemBlock struct {
 	TargetFileSystemID string         `hcl:"target_file_system_id"`
 	TargetBackupVault  *string        `hcl:"target_backup_vault,optional"`
 	SubpathParameter   *string        `hcl:"subpath_parameter,optional"`
+	VerifyFile         *string        `hcl:"verify_file,optional"`
 	DefRange           hcl.Range      `hcl:",def_range"`
 }
 

@@ -36,7 +36,10 @@ type Project struct {
 	ManagedTag         Tag // marks what refreshgen may modify or delete
 	LambdaArchitecture Architecture
 	OrganizationID     string
-	DeclRange          hcl.Range
+	// RDSCABundle is the PEM bundle of AWS's RDS certificate authorities;
+	// the run-sql helper verifies Aurora's TLS certificate against it.
+	RDSCABundle string
+	DeclRange   hcl.Range
 }
 
 // Tag is one AWS tag.
@@ -214,8 +217,11 @@ type Database struct {
 	FinalSnapshot         bool
 	PostRestoreSQL        []SQLScript
 	SQLMode               SQLMode
-	RotateSecrets         []string
-	DeclRange             hcl.Range
+	// SQLDatabase is the database the scripts connect to: PostgreSQL needs
+	// one (default postgres); empty for MySQL means none (scripts may USE).
+	SQLDatabase   string
+	RotateSecrets []string
+	DeclRange     hcl.Range
 }
 
 // ServerlessScaling is the Aurora Serverless v2 capacity range in ACUs.
@@ -250,7 +256,13 @@ type FileSystemCopy struct {
 	// SubpathParameter is the SSM parameter that tells consumers where the
 	// restored data lives inside the target file system.
 	SubpathParameter string
-	DeclRange        hcl.Range
+	// VerifyFile (replication) is a file, relative to the file system's
+	// root, that an application on the source rewrites regularly: after
+	// replication the check-flag-file helper must find it on the target,
+	// modified after the run started. Empty means AWS's own
+	// LastReplicatedTimestamp is the only proof.
+	VerifyFile string
+	DeclRange  hcl.Range
 }
 
 // EKSUsage is how a refresh treats the EKS cluster that consumes its data.

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/refreshgen/refreshgen/asl"
+	"github.com/refreshgen/refreshgen/spec"
 )
 
 // The shapes contracts share, so that every workflow names things the same
@@ -28,12 +29,35 @@ func errorInfo() *Shape {
 	return Obj(Req("Error", Str("the error name")), Req("Cause", Str("what went wrong")))
 }
 
+// accountOf is an account's value in an example input.
+func accountOf(e *Env, a *spec.Account) map[string]any {
+	return map[string]any{"AccountId": a.ID, "RoleArn": e.AccountRoleARN(a)}
+}
+
+// exampleAccount is the account the example inputs act in for role: the
+// first of the spec with that role.
+func exampleAccount(e *Env, role spec.AccountRole) *spec.Account {
+	return e.Spec.AccountsWithRole(role)[0]
+}
+
+// exampleKey is the ARN of an example KMS key of exampleAccount(e, role).
+func exampleKey(e *Env, role spec.AccountRole) string {
+	return e.ARN("kms", exampleAccount(e, role).ID, "key/00000000-0000-4000-8000-000000000000")
+}
+
+// exampleTags are the tags a caller passes: at least the managed tag.
+func exampleTags(e *Env) []map[string]string {
+	tag := e.ManagedTag()
+	return []map[string]string{{"Key": tag.Key, "Value": tag.Value}}
+}
+
 // Library returns every workflow of the library, group by group.
 func Library() []*Workflow {
 	return slices.Concat(
 		dbClusterWorkflows(),
 		dbRestoreWorkflows(),
 		dbSnapshotWorkflows(),
+		dbShareWorkflows(),
 		dbSQLWorkflows(),
 		dbJobWorkflows(),
 		efsWorkflows(),

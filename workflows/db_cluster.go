@@ -1,7 +1,10 @@
 package workflows
 
 import (
+	"maps"
+
 	"github.com/refreshgen/refreshgen/asl"
+	"github.com/refreshgen/refreshgen/spec"
 )
 
 // The cluster lifecycle workflows of the db group.
@@ -18,14 +21,11 @@ func clusterInput(fields ...Field) *Shape {
 // exampleCluster is an example input for a workflow acting on one cluster
 // of the first destination of the spec.
 func exampleCluster(e *Env, extra map[string]any) map[string]any {
-	dst := e.Spec.AccountsWithRole("destination")[0]
 	in := map[string]any{
-		"Account":   map[string]any{"AccountId": dst.ID, "RoleArn": e.AccountRoleARN(dst)},
+		"Account":   accountOf(e, exampleAccount(e, spec.RoleDestination)),
 		"ClusterId": "example-cluster",
 	}
-	for k, v := range extra {
-		in[k] = v
-	}
+	maps.Copy(in, extra)
 	return in
 }
 
@@ -90,7 +90,7 @@ func ensureClusterNotExists() *Workflow {
 		build: func(e *Env) *asl.Machine {
 			describe := e.describeCluster("$.ClusterId")
 			describe.Next = "WithSnapshot"
-			describe.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrRdsDbClusterNotFound}, ResultPath: asl.Discard(), Next: "Absent"}}
+			describe.Catch = catchTo("Absent", asl.ErrRdsDbClusterNotFound)
 			var s asl.States
 			s.Add("Describe", describe)
 			s.Add("WithSnapshot", &asl.Choice{
@@ -132,7 +132,7 @@ func buildDeleteCluster(e *Env) *asl.Machine {
 	var s asl.States
 	describe := e.describeCluster("$.ClusterId")
 	describe.Next = "Guard"
-	describe.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrRdsDbClusterNotFound}, ResultPath: asl.Discard(), Next: "AlreadyGone"}}
+	describe.Catch = catchTo("AlreadyGone", asl.ErrRdsDbClusterNotFound)
 	s.Add("Describe", describe)
 	s = merge(s, e.requireManaged("Guard", "$.Cluster.TagList", "$.ClusterId", "IsStopped"))
 	s.Add("IsStopped", &asl.Choice{
@@ -170,7 +170,7 @@ func buildDeleteCluster(e *Env) *asl.Machine {
 		name: "WaitGone", action: e.describeCluster("$.ClusterId"), status: "$.Cluster.Status",
 		attempts: 120, interval: 30, done: "Deleted", what: "$.ClusterId",
 	}
-	gone.action.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrRdsDbClusterNotFound}, ResultPath: asl.Discard(), Next: "Deleted"}}
+	gone.action.Catch = catchTo("Deleted", asl.ErrRdsDbClusterNotFound)
 	for _, v := range []struct {
 		name string
 		args []asl.Member
@@ -179,17 +179,12 @@ func buildDeleteCluster(e *Env) *asl.Machine {
 		{"DeleteWithoutSnapshot", []asl.Member{id, asl.Field("SkipFinalSnapshot", asl.Bool(true))}},
 	} {
 		del := e.call("rds", "deleteDBCluster", "$.Account.RoleArn", asl.Obj(v.args...))
-		del.Retry = append([]asl.Retrier{{ErrorEquals: []string{asl.ErrRdsInvalidDbClusterState},
-			IntervalSeconds: 30, MaxAttempts: 10, BackoffRate: 1.5, MaxDelaySeconds: 120}}, del.Retry...)
+		whileBusy(del, asl.ErrRdsInvalidDbClusterState)
 		del.ResultPath, del.Next = asl.Discard(), gone.entry()
 		s.Add(v.name, del)
 	}
 	s = merge(s, gone.states())
-	s.Add("AlreadyGone", &asl.Pass{
-		Parameters: asl.Obj(asl.Field("ClusterId", asl.Ref("$.ClusterId")), asl.Field("Deleted", asl.Bool(false))),
-		Next:       "Done",
-	})
-	succeed(&s, "Deleted", asl.Obj(asl.Field("ClusterId", asl.Ref("$.ClusterId")), asl.Field("Deleted", asl.Bool(true))))
+	deleteEnds(&s, asl.Field("ClusterId", asl.Ref("$.ClusterId")))
 	return &asl.Machine{Comment: "Delete a refreshgen-managed cluster and its instances.", StartAt: "Describe", States: s}
 }
 
@@ -199,15 +194,14 @@ func (e *Env) deleteInstanceStates() asl.States {
 	var s asl.States
 	del := e.call("rds", "deleteDBInstance", "$.Account.RoleArn", asl.Obj(
 		asl.Field("DbInstanceIdentifier", asl.Ref("$.InstanceId")), asl.Field("SkipFinalSnapshot", asl.Bool(true))))
-	del.Retry = append([]asl.Retrier{{ErrorEquals: []string{asl.ErrRdsInvalidDbInstanceState},
-		IntervalSeconds: 30, MaxAttempts: 10, BackoffRate: 1.5, MaxDelaySeconds: 120}}, del.Retry...)
+	whileBusy(del, asl.ErrRdsInvalidDbInstanceState)
 	describe := e.call("rds", "describeDBInstances", "$.Account.RoleArn", asl.Obj(asl.Field("DbInstanceIdentifier", asl.Ref("$.InstanceId"))))
 	describe.ResultSelector = asl.Obj(asl.Field("Status", asl.Ref("$.DbInstances[0].DbInstanceStatus")))
 	describe.ResultPath = asl.At("$.Instance")
-	describe.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrRdsDbInstanceNotFound}, ResultPath: asl.Discard(), Next: "InstanceGone"}}
+	describe.Catch = catchTo("InstanceGone", asl.ErrRdsDbInstanceNotFound)
 	gone := poll{name: "WaitInstanceGone", action: describe, status: "$.Instance.Status", attempts: 120, interval: 20, done: "InstanceGone", what: "$.InstanceId"}
 	del.ResultPath, del.Next = asl.Discard(), gone.entry()
-	del.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrRdsDbInstanceNotFound}, ResultPath: asl.Discard(), Next: "InstanceGone"}}
+	del.Catch = catchTo("InstanceGone", asl.ErrRdsDbInstanceNotFound)
 	s.Add("DeleteInstance", del)
 	s = merge(s, gone.states())
 	s.Add("InstanceGone", &asl.Succeed{})

@@ -33,6 +33,21 @@ type flow struct {
 	problems []string
 }
 
+// meetAll meets the shapes of every edge into a state, in a fixed order so
+// that field order does not depend on map iteration.
+func meetAll(edges map[string]*Shape) *Shape {
+	keys := make([]string, 0, len(edges))
+	for k := range edges {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out *Shape
+	for _, k := range keys {
+		out = meet(out, edges[k])
+	}
+	return out
+}
+
 type edge struct {
 	to    string
 	shape *Shape
@@ -63,7 +78,13 @@ func checkFlow(m *asl.Machine, input, output *Shape, children map[string]*Workfl
 
 // scope analyses one list of states (a machine, a branch or a processor)
 // entered with input and returns what its successful ends produce.
+//
+// A state's input is the meet of what every edge into it currently brings;
+// an edge's contribution is replaced, not accumulated, when its source is
+// analysed again, so a shape seen before the fixed point was reached does
+// not linger.
 func (f *flow) scope(at string, states asl.States, start string, input *Shape) *Shape {
+	contrib := map[string]map[string]*Shape{start: {"": input}} // target -> edge -> shape
 	in := map[string]*Shape{start: input}
 	report := f.report
 	f.report = false
@@ -75,8 +96,12 @@ func (f *flow) scope(at string, states asl.States, start string, input *Shape) *
 			continue // asl.Check reports dangling transitions
 		}
 		edges, _ := f.transfer(at+"."+name, st, in[name])
-		for _, e := range edges {
-			merged := meet(in[e.to], e.shape)
+		for i, e := range edges {
+			if contrib[e.to] == nil {
+				contrib[e.to] = map[string]*Shape{}
+			}
+			contrib[e.to][fmt.Sprintf("%s#%d", name, i)] = e.shape
+			merged := meetAll(contrib[e.to])
 			if in[e.to] == nil || !merged.equal(in[e.to]) {
 				in[e.to] = merged
 				work = append(work, e.to)
@@ -481,7 +506,7 @@ func (f *flow) lookup(at, path string, src, item *Shape, mayBeAbsent bool) *Shap
 		tok, tail, ok := nextToken(rest)
 		if !ok {
 			if cur.Kind != Any {
-				f.problem(at, "%s: refreshgen's workflows read contract data with plain paths only ($.a.b or $.a[0])", path)
+				f.problem(at, "%s: refreshgen's workflows read contract data with plain paths ($.a.b, $.a[0], $.a[*], $.a[?(...)])", path)
 			}
 			return &Shape{Kind: Any}
 		}
@@ -517,7 +542,7 @@ func step(cur *Shape, tok string) (stepResult, string) {
 		}
 		return stepResult{shape: fld.Shape, optional: fld.Optional}, ""
 	case Array:
-		if tok == "*" {
+		if tok == "*" || strings.HasPrefix(tok, "?(") { // all elements, or those a filter keeps
 			return stepResult{shape: List(cur.Elem)}, ""
 		}
 		if _, err := strconv.Atoi(tok); err == nil {
@@ -527,11 +552,19 @@ func step(cur *Shape, tok string) (stepResult, string) {
 		if n, err := strconv.Atoi(tok); err == nil && n >= 0 && n < len(cur.Items) {
 			return stepResult{shape: cur.Items[n]}, ""
 		}
+		if tok == "*" || strings.HasPrefix(tok, "?(") {
+			var elem *Shape
+			for _, it := range cur.Items {
+				elem = meet(elem, it)
+			}
+			return stepResult{shape: List(orAny(elem))}, ""
+		}
 	}
 	return stepResult{}, fmt.Sprintf("%q cannot be taken from %s", tok, cur.Kind)
 }
 
-// nextToken splits the first step off a path: ".name", "['name']" or "[n]".
+// nextToken splits the first step off a path: ".name", "['name']", "[n]",
+// "[*]" or a filter "[?(...)]" (returned as "?(...)").
 func nextToken(p string) (tok, rest string, ok bool) {
 	switch {
 	case strings.HasPrefix(p, ".") && !strings.HasPrefix(p, ".."):
@@ -546,6 +579,12 @@ func nextToken(p string) (tok, rest string, ok bool) {
 			return "", "", false
 		}
 		return p[2:end], p[end+2:], true
+	case strings.HasPrefix(p, "[?("):
+		end := strings.Index(p, ")]")
+		if end < 0 {
+			return "", "", false
+		}
+		return p[1 : end+1], p[end+2:], true
 	case strings.HasPrefix(p, "["):
 		end := strings.IndexByte(p, ']')
 		if end < 0 {

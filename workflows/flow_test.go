@@ -158,3 +158,21 @@ func TestNewestIsABoundedCheckedLoop(t *testing.T) {
 		t.Fatal(p)
 	}
 }
+
+// TestFlowForgetsStaleEdges: a state reached from several paths, one with a
+// field and one without, then guarded by IsPresent, reads the field
+// safely, whatever order the analysis visits the paths in.
+func TestFlowForgetsStaleEdges(t *testing.T) {
+	in := Obj(Req("Id", Str("")))
+	m := machine(
+		state("Start", &asl.Choice{Choices: []asl.Rule{asl.When(asl.CompareString("$.Id", asl.Equals, "a"), "Without")}, Default: "With"}),
+		state("Without", &asl.Pass{Next: "Join"}),
+		state("With", &asl.Pass{Parameters: asl.Obj(asl.Field("V", asl.Str("x"))), ResultPath: asl.At("$.Extra"), Next: "Join"}),
+		state("Join", &asl.Choice{Choices: []asl.Rule{asl.When(asl.TypeTest(asl.IsPresent, "$.Extra", true), "Use")}, Default: "Done"}),
+		state("Use", &asl.Pass{Parameters: asl.Obj(asl.Field("V", asl.Ref("$.Extra.V"))), ResultPath: asl.Discard(), Next: "Done"}),
+		state("Done", &asl.Succeed{}),
+	)
+	if p := flowProblems(m, in, nil); p != "" {
+		t.Fatal(p)
+	}
+}

@@ -49,13 +49,18 @@ func (e *Env) call(service, action, rolePath string, params *asl.Object) *asl.Ta
 // execution name is given: Step Functions makes a unique one, so two calls
 // in one run never collide (seed-workflows §0.5).
 func (e *Env) start(group Group, key string, input *asl.Object) *asl.Task {
-	child := e.Workflow(group, key)
+	// A child missing from the library still gets its ARN, so that the
+	// data-flow check reports the call instead of generation crashing.
+	var summary string
+	if child := e.Workflow(group, key); child != nil {
+		summary = child.Summary
+	}
 	members := append(slices.Clone(input.Members), asl.Field(startedByKey, asl.Ref("$$.Execution.Id")))
 	return &asl.Task{
-		Comment:  child.Summary,
+		Comment:  summary,
 		Resource: asl.StartExecution(asl.Sync2).ARN(e.Partition),
 		Parameters: asl.Obj(
-			asl.Field("StateMachineArn", asl.Str(e.ARN(child))),
+			asl.Field("StateMachineArn", asl.Str(e.StateMachineARN(string(group), key))),
 			asl.Field("Input", asl.Obj(members...)),
 		),
 		ResultSelector: asl.Obj(asl.Field("Output", asl.Ref("$.Output"))),
@@ -64,6 +69,20 @@ func (e *Env) start(group Group, key string, input *asl.Object) *asl.Task {
 			IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: asl.JitterFull,
 		}},
 	}
+}
+
+// catchTo routes errs to next, keeping the state input: the error is an
+// expected outcome (already gone, already there), not a failure.
+func catchTo(next string, errs ...string) []asl.Catcher {
+	return []asl.Catcher{{ErrorEquals: errs, ResultPath: asl.Discard(), Next: next}}
+}
+
+// whileBusy makes t retry, for about 20 minutes and before its transient
+// retries, a call refused with err because its resource is in transition:
+// a cluster modifying or backing up, a snapshot being copied.
+func whileBusy(t *asl.Task, err string) {
+	t.Retry = append([]asl.Retrier{{ErrorEquals: []string{err},
+		IntervalSeconds: 30, MaxAttempts: 10, BackoffRate: 1.5, MaxDelaySeconds: 120}}, t.Retry...)
 }
 
 // Error names refreshgen's workflows raise from their Fail states.
@@ -112,6 +131,13 @@ func (e *Env) requireManaged(name, tagsPath, resourcePath, next string) asl.Stat
 		CausePath: asl.Format(fmt.Sprintf("{} does not carry the tag %s=%s, so refreshgen will not change or delete it.", tag.Key, tag.Value), asl.Ref(resourcePath)),
 	})
 	return s
+}
+
+// managedTagList is the managed tag as a tag list ([{Key, Value}], the
+// form RDS and EFS take), for the calls that adopt a resource.
+func (e *Env) managedTagList() asl.Array {
+	tag := e.ManagedTag()
+	return asl.Array{asl.Obj(asl.Field("Key", asl.Str(tag.Key)), asl.Field("Value", asl.Str(tag.Value)))}
 }
 
 // escapeFilter escapes a literal for a single-quoted JSONPath filter.
@@ -184,6 +210,14 @@ func merge(s asl.States, more ...asl.States) asl.States {
 func succeed(s *asl.States, name string, output *asl.Object) {
 	s.Add(name, &asl.Pass{Parameters: output, Next: "Done"})
 	s.Add("Done", &asl.Succeed{})
+}
+
+// deleteEnds adds the two ends of a workflow that deletes the resource id
+// names, whose output is that id and whether it was deleted: AlreadyGone,
+// for a resource that was not there (a rerun: not an error), and Deleted.
+func deleteEnds(s *asl.States, id asl.Member) {
+	s.Add("AlreadyGone", &asl.Pass{Parameters: asl.Obj(id, asl.Field("Deleted", asl.Bool(false))), Next: "Done"})
+	succeed(s, "Deleted", asl.Obj(id, asl.Field("Deleted", asl.Bool(true))))
 }
 
 // invoke returns a Task invoking the Lambda function whose ARN is at

@@ -72,7 +72,7 @@ func Generate(s *spec.Spec) ([]Machine, error) {
 	e.workflows = append(Library(), orchestrators(s)...)
 	children := map[string]*Workflow{}
 	for _, w := range e.workflows {
-		children[e.ARN(w)] = w
+		children[e.MachineARN(w)] = w
 	}
 	var machines []Machine
 	var errs []error
@@ -85,7 +85,7 @@ func Generate(s *spec.Spec) ([]Machine, error) {
 		if len(problems) > 0 {
 			errs = append(errs, fmt.Errorf("%s/%s:\n%s", w.Group, w.Key, strings.Join(problems, "\n")))
 		}
-		machines = append(machines, Machine{Workflow: w, Name: e.Name(w), ARN: e.ARN(w), Definition: m, Problems: problems})
+		machines = append(machines, Machine{Workflow: w, Name: e.MachineName(w), ARN: e.MachineARN(w), Definition: m, Problems: problems})
 	}
 	return machines, errors.Join(errs...)
 }
@@ -106,28 +106,27 @@ func (e *Env) check(w *Workflow, m *asl.Machine, children map[string]*Workflow) 
 	}
 	problems = append(problems, checkFlow(m, w.Input, w.Output, children)...)
 	problems = append(problems, checkGuards(m)...)
-	if n := e.Name(w); len(n) > spec.MaxStateMachineName {
+	if n := e.MachineName(w); len(n) > spec.MaxStateMachineName {
 		problems = append(problems, fmt.Sprintf("the name %s is longer than %d characters", n, spec.MaxStateMachineName))
 	}
 	return problems
 }
 
-// Name is a workflow's state machine name.
-func (e *Env) Name(w *Workflow) string {
+// MachineName is a workflow's state machine name.
+func (e *Env) MachineName(w *Workflow) string {
 	return e.StateMachine(string(w.Group), w.Key)
 }
 
-// ARN is a workflow's state machine ARN.
-func (e *Env) ARN(w *Workflow) string {
+// MachineARN is a workflow's state machine ARN.
+func (e *Env) MachineARN(w *Workflow) string {
 	return e.StateMachineARN(string(w.Group), w.Key)
 }
 
-// Workflow returns the library workflow group/key; asking for one that does
-// not exist is a bug in the workflow that asks.
+// Workflow returns the library workflow group/key, or nil.
 func (e *Env) Workflow(group Group, key string) *Workflow {
 	i := slices.IndexFunc(e.workflows, func(w *Workflow) bool { return w.Group == group && w.Key == key })
 	if i < 0 {
-		panic(fmt.Sprintf("no workflow %s/%s", group, key))
+		return nil
 	}
 	return e.workflows[i]
 }

@@ -2,35 +2,17 @@ package workflows
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/refreshgen/refreshgen/asl"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/spec"
+	"github.com/refreshgen/refreshgen/spec/spectest"
 )
 
-// loadSpec loads a spec from disk for the tests.
-func loadSpec(t testing.TB, path string) *spec.Spec {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Dir(path)
-	res := spec.Load(path, src, spec.Options{ToolVersion: "0.1.0", ReadFile: func(rel string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(dir, rel))
-	}})
-	if res.Diagnostics.HasErrors() {
-		t.Fatal(res.Diagnostics)
-	}
-	return res.Spec
-}
-
 func exampleSpec(t testing.TB) *spec.Spec {
-	return loadSpec(t, "../examples/refresh.hcl")
+	return spectest.Load(t, "../examples/refresh.hcl")
 }
 
 // exampleEnv is the Env the example spec generates with.

@@ -18,12 +18,8 @@ func Path(w *workflows.Workflow) string {
 
 // Render returns one .asl.json file per state machine.
 func Render(in generator.Input) ([]generator.File, error) {
-	machines, err := workflows.Generate(in.Spec)
-	if err != nil {
-		return nil, err
-	}
 	var files []generator.File
-	for _, m := range machines {
+	for _, m := range in.Machines {
 		data, err := asl.Marshal(m.Definition)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m.Name, err)

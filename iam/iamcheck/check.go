@@ -190,3 +190,19 @@ func (s Scenario) file(paths map[string]string) (scenarioJSON, error) {
 	}
 	return sj, nil
 }
+
+// RunFiles runs iam-check on files already on disk: policy files or
+// folders, and "--scenarios FILE" pairs, as the tool's command line takes
+// them. ok is false when a document has a finding or a scenario fails;
+// the report is the tool's whole output.
+func (t Tool) RunFiles(dir string, args ...string) (report string, ok bool, err error) {
+	out, err := t.output(filepath.Join(dir, "report.txt"), args)
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out, true, nil
+	case errors.As(err, &exit) && exit.ExitCode() == 1:
+		return out, false, nil
+	}
+	return out, false, fmt.Errorf("iamcheck: %s %s: %v\n%s", t.path, strings.Join(args, " "), err, out)
+}

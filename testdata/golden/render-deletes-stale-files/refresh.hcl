@@ -1,6 +1,7 @@
 project "shop" {
   prefix = "shop-refresh"
   region = "eu-west-1"
+  rds_ca_bundle = file("ca.pem")
 }
 
 account "ops" {

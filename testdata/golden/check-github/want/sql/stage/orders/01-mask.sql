@@ -1,1 +1,0 @@
-UPDATE customers SET email = CONCAT('c', id, '@example.invalid');
