@@ -32,11 +32,6 @@ func validCases(t *testing.T) []string {
 	return out
 }
 
-func fileExists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
 // inputCopy copies a case's inputs (not its expected files, not have/) into a
 // fresh folder and returns it.
 func inputCopy(t *testing.T, name string) string {

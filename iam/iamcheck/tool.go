@@ -8,12 +8,9 @@
 package iamcheck
 
 import (
-	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/refreshgen/refreshgen/internal/validators"
 )
 
 // Tool is the iam-check command.
@@ -21,52 +18,9 @@ type Tool struct {
 	path string
 }
 
-// ErrNotSetUp is returned by Locate when the validators are not installed
-// (run ../shared/tools/setup validators).
-var ErrNotSetUp = errors.New("iamcheck: validators not set up")
-
-// Locate finds iam-check in ../shared/tools next to the module root at or
-// above dir, and checks that the validators are set up.
-func Locate(dir string) (Tool, error) {
-	root, err := moduleRoot(dir)
-	if err != nil {
-		return Tool{}, err
-	}
-	tools := filepath.Join(root, "..", "shared", "tools")
-	setup := filepath.Join(tools, "setup")
-	if out, err := exec.Command(setup, "--check", "validators").CombinedOutput(); err != nil {
-		return Tool{}, fmt.Errorf("%w; run %s validators\n%s", ErrNotSetUp, setup, out)
-	}
-	return Tool{path: filepath.Join(tools, "iam-check")}, nil
-}
-
-// Require returns the tool for a test run from inside the module. When the
-// validators are not set up it skips the test, or fails it when the
-// environment variable CI is set, so that CI never passes without them.
+// Require returns the tool for a test run from inside the module: see
+// validators.Require.
 func Require(t testing.TB) Tool {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tool, err := Locate(dir)
-	switch {
-	case errors.Is(err, ErrNotSetUp) && os.Getenv("CI") == "":
-		t.Skip(err)
-	case err != nil:
-		t.Fatal(err)
-	}
-	return tool
-}
-
-// moduleRoot returns the first folder at or above dir holding a go.mod.
-func moduleRoot(dir string) (string, error) {
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		if d == filepath.Dir(d) {
-			return "", fmt.Errorf("iamcheck: no go.mod at or above %s", dir)
-		}
-	}
+	return Tool{path: validators.Require(t, "iam-check")}
 }
