@@ -52,13 +52,38 @@ const (
 // output. It runs only then so that one defect is not reported twice, in
 // two vocabularies.
 func (m *Machine) Check(opts CheckOptions) error {
+	return m.CheckEncoded(opts, Encoding{})
+}
+
+// Encoding is a machine's JSON as Marshal writes it (Data, or the error
+// Err), with what the schema check needs of it. Encode makes one.
+type Encoding struct {
+	Data []byte
+	Err  error
+	tree object
+}
+
+// Encode encodes m as Marshal does.
+func Encode(m *Machine) Encoding {
+	tree := encodeRecord(m)
+	data, err := marshalTree(tree)
+	return Encoding{Data: data, Err: err, tree: tree}
+}
+
+// CheckEncoded is Check for a machine that Encode encoded into enc (and
+// that did not change since): the schema is applied to enc rather than
+// to a new encoding. With a zero Encoding it is Check.
+func (m *Machine) CheckEncoded(opts CheckOptions, enc Encoding) error {
 	c := &checker{names: map[string]string{}}
 	c.machine(m, opts)
 	if len(c.problems) == 0 {
-		if data, err := Marshal(m); err != nil {
-			c.add("", "cannot marshal: %v", err)
+		if enc.tree == nil {
+			enc = Encode(m)
+		}
+		if enc.Err != nil {
+			c.add("", "cannot marshal: %v", enc.Err)
 		} else {
-			c.problems = schemaProblems(data)
+			c.problems = treeProblems(enc.tree, enc.Data)
 		}
 	}
 	if len(c.problems) == 0 {

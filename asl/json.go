@@ -13,7 +13,14 @@ import (
 // ends and exactly one trailing newline. The same model gives the same
 // bytes everywhere because nothing is ordered by a Go map.
 func Marshal(m *Machine) ([]byte, error) {
-	return encodeJSON(encodeRecord(m))
+	return marshalTree(encodeRecord(m))
+}
+
+func marshalTree(tree object) ([]byte, error) {
+	if buf, ok := appendIndented(make([]byte, 0, 64<<10), tree, 0); ok {
+		return append(buf, '\n'), nil
+	}
+	return encodeJSON(tree)
 }
 
 // Unmarshal reads an ASL definition. The document must pass the embedded

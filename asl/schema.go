@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -38,15 +39,76 @@ var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 // validator's error tree is flattened to its leaves and sorted, because
 // the order it builds them in follows Go map iteration.
 func schemaProblems(data []byte) Problems {
-	s, err := compiledSchema()
-	if err != nil {
-		return Problems{{Msg: "embedded schema: " + err.Error()}}
-	}
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
+		if _, err := compiledSchema(); err != nil {
+			return Problems{{Msg: "embedded schema: " + err.Error()}}
+		}
 		return Problems{{Msg: "json: " + err.Error()}}
+	}
+	return docProblems(doc)
+}
+
+// treeProblems is schemaProblems for a tree encodeRecord built and data,
+// the JSON Marshal wrote from it: the document is taken from the tree
+// rather than parsed back, when the tree holds exactly what parsing would
+// give (see jsonDoc).
+func treeProblems(tree any, data []byte) Problems {
+	if doc, ok := jsonDoc(tree); ok {
+		return docProblems(doc)
+	}
+	return schemaProblems(data)
+}
+
+// jsonDoc turns a tree of object, []any, string, json.Number, bool and
+// nil into what decoding its JSON with UseNumber gives: maps (the last of
+// duplicate keys wins), slices and the same scalars. It reports false for
+// anything whose JSON would not decode back to itself, such as a string
+// that is not valid UTF-8.
+func jsonDoc(v any) (any, bool) {
+	switch v := v.(type) {
+	case nil, bool:
+		return v, true
+	case string:
+		return v, utf8.ValidString(v)
+	case json.Number:
+		return v, validNumber(string(v))
+	case object:
+		m := make(map[string]any, len(v))
+		for _, member := range v {
+			e, ok := jsonDoc(member.value)
+			if !ok || !utf8.ValidString(member.key) {
+				return nil, false
+			}
+			m[member.key] = e
+		}
+		return m, true
+	case []any:
+		if v == nil {
+			return nil, true
+		}
+		a := make([]any, len(v))
+		for i, e := range v {
+			var ok bool
+			if a[i], ok = jsonDoc(e); !ok {
+				return nil, false
+			}
+		}
+		return a, true
+	}
+	return nil, false
+}
+
+// docProblems validates a decoded JSON document against schemaJSON.
+func docProblems(doc any) Problems {
+	if fast, err := fastSchema(); err == nil && fast.Validate(doc) == nil {
+		return nil // valid; see fastSchema
+	}
+	s, err := compiledSchema()
+	if err != nil {
+		return Problems{{Msg: "embedded schema: " + err.Error()}}
 	}
 	var ve *jsonschema.ValidationError
 	if err := s.Validate(doc); !errors.As(err, &ve) {

@@ -381,7 +381,11 @@ func transitionFields(next *string, end *bool) []field {
 }
 
 func concat(groups ...[]field) []field {
-	var out []field
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	out := make([]field, 0, n)
 	for _, g := range groups {
 		out = append(out, g...)
 	}

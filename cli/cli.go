@@ -25,7 +25,7 @@ const Version = "0.1.0"
 // refreshgen adds 3 for trouble with the environment.
 const (
 	ExitOK       = 0 // success; check: the tree is up to date
-	ExitDrift    = 1 // check: the tree has drifted
+	ExitDrift    = 1 // check: the tree has drifted; simulate: the run did not end as expected
 	ExitInput    = 2 // the user's input is wrong: spec, flags, ownership conflict
 	ExitInternal = 3 // environment or internal failure: I/O, missing toolchain, bug
 )
@@ -117,11 +117,16 @@ type options struct {
 	noDiff  bool
 	verbose bool
 	name    string
+	// simulate
+	refresh  string
+	workflow string
+	scenario string
+	seed     uint64
 }
 
 // valueFlags are the flags that take a value; splitCommand needs them to
 // tell a flag's value from the command name.
-var valueFlags = []string{"c", "config", "format", "o", "out", "name"}
+var valueFlags = []string{"c", "config", "format", "o", "out", "name", "refresh", "workflow", "scenario", "seed"}
 
 // splitCommand finds the command among the arguments, so global flags may
 // come before or after it: refreshgen -c x.hcl validate == refreshgen validate -c x.hcl.

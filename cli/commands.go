@@ -37,6 +37,13 @@ func commands() []*command {
 				outFlag(fs, o)
 				fs.BoolVar(&o.noDiff, "no-diff", false, "")
 			}},
+		{name: "simulate", summary: "Run a refresh offline against a mocked AWS, with IAM in the loop", usage: simulateUsage, run: runSimulate,
+			flags: func(fs *flag.FlagSet, o *options) {
+				fs.StringVar(&o.refresh, "refresh", "", "")
+				fs.StringVar(&o.workflow, "workflow", "", "")
+				fs.StringVar(&o.scenario, "scenario", "", "")
+				fs.Uint64Var(&o.seed, "seed", 1, "")
+			}},
 		{name: "init", summary: "Write a commented starter refresh.hcl", usage: initUsage, run: runInit,
 			flags: func(fs *flag.FlagSet, o *options) { fs.StringVar(&o.name, "name", "myapp", "") }},
 		{name: "schema", summary: "Print the JSON Schema of refresh.hcl", usage: schemaUsage, run: runSchema},
@@ -97,7 +104,7 @@ const globalFlagsHelp = `Global flags:
 
 const exitCodesHelp = `Exit codes:
   0  success (check: the rendered tree is up to date)
-  1  check: the rendered tree has drifted
+  1  check: the rendered tree has drifted; simulate: the run did not end as expected
   2  the input is wrong: the spec, a flag, or a file refreshgen does not own
   3  the environment failed: I/O, a missing toolchain, or a bug in refreshgen
 `

@@ -23,13 +23,14 @@ type Kind string
 
 // The kinds of rendered files.
 const (
-	KindDocs      Kind = "docs"
-	KindSQL       Kind = "sql"
-	KindTerraform Kind = "terraform"
-	KindASL       Kind = "asl"
-	KindIAM       Kind = "iam"
-	KindLambdaZip Kind = "lambda-zip"
-	KindManifest  Kind = "manifest"
+	KindDocs       Kind = "docs"
+	KindSQL        Kind = "sql"
+	KindTerraform  Kind = "terraform"
+	KindASL        Kind = "asl"
+	KindIAM        Kind = "iam"
+	KindLambdaZip  Kind = "lambda-zip"
+	KindKubernetes Kind = "kubernetes"
+	KindManifest   Kind = "manifest"
 )
 
 // File modes of rendered files: fixed, whatever the umask.

@@ -30,12 +30,24 @@ func (a Action) Types() []ResourceType {
 
 // LookupAction returns what the table knows of the IAM action name.
 func LookupAction(name string) (Action, bool) {
-	i := slices.IndexFunc(actionTable, func(a Action) bool { return a.Name == name })
-	if i < 0 {
+	i, ok := actionIndex[name]
+	if !ok {
 		return Action{}, false
 	}
 	return actionTable[i].clone(), true
 }
+
+// actionIndex is the place of each action in actionTable (the first, if
+// one were listed twice), built once. Never modified.
+var actionIndex = func() map[string]int {
+	out := make(map[string]int, len(actionTable))
+	for i, a := range actionTable {
+		if _, dup := out[a.Name]; !dup {
+			out[a.Name] = i
+		}
+	}
+	return out
+}()
 
 // Actions returns the whole action table, in table order.
 func Actions() []Action {

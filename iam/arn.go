@@ -118,8 +118,74 @@ func (t ResourceType) ARN(loc Location, name string) string {
 	if !ok {
 		panic(fmt.Sprintf("iam: resource type %q has no ARN pattern", t))
 	}
+	if !strings.Contains(name, "${") && !loc.hasPlaceholder() {
+		return arnTemplates[t].fill(loc, name)
+	}
 	return loc.expand(strings.ReplaceAll(pattern, "${Name}", name))
 }
+
+func (l Location) hasPlaceholder() bool {
+	return strings.Contains(l.Partition, "${") || strings.Contains(l.Region, "${") || strings.Contains(l.Account, "${")
+}
+
+// arnTemplate is an ARN pattern cut at its placeholders, so that an ARN is
+// built in one allocation. fill gives what ARN's replacements give when
+// neither the name nor the location holds a placeholder themselves.
+type arnTemplate struct {
+	literals []string // literals[i] comes before parts[i]; the last one ends the ARN
+	parts    []string // "Partition", "Region", "Account" or "Name"
+}
+
+func (a arnTemplate) fill(loc Location, name string) string {
+	value := func(part string) string {
+		switch part {
+		case "Partition":
+			return loc.Partition
+		case "Region":
+			return loc.Region
+		case "Account":
+			return loc.Account
+		}
+		return name
+	}
+	n := 0
+	for i, p := range a.parts {
+		n += len(a.literals[i]) + len(value(p))
+	}
+	var b strings.Builder
+	b.Grow(n + len(a.literals[len(a.parts)]))
+	for i, p := range a.parts {
+		b.WriteString(a.literals[i])
+		b.WriteString(value(p))
+	}
+	b.WriteString(a.literals[len(a.parts)])
+	return b.String()
+}
+
+// arnTemplates are arnPatterns cut into templates, built once. Never
+// modified.
+var arnTemplates = func() map[ResourceType]arnTemplate {
+	out := make(map[ResourceType]arnTemplate, len(arnPatterns))
+	for t, pattern := range arnPatterns {
+		var a arnTemplate
+		rest := pattern
+		for {
+			before, after, found := strings.Cut(rest, "${")
+			if !found {
+				break
+			}
+			part, tail, closed := strings.Cut(after, "}")
+			if !closed || (part != "Partition" && part != "Region" && part != "Account" && part != "Name") {
+				panic(fmt.Sprintf("iam: ARN pattern %q: unknown placeholder", pattern))
+			}
+			a.literals = append(a.literals, before)
+			a.parts = append(a.parts, part)
+			rest = tail
+		}
+		out[t] = arnTemplate{literals: append(a.literals, rest), parts: a.parts}
+	}
+	return out
+}()
 
 // Matches reports whether arn has the shape of t's ARNs, in any partition,
 // region and account. iam-check cannot tell an ARN of the wrong type, or a

@@ -88,7 +88,8 @@ func resourcesOf(s *Statement) *[]string { return &s.Resource }
 // is ignored, keeping the first one's place.
 func joinOn(stmts []Statement, list func(*Statement) *[]string) []Statement {
 	var out []Statement
-	at := map[string]int{}
+	at := make(map[string]int, len(stmts))
+	var parts map[int][][]string // the lists of each statement joined into out[i]
 	for _, s := range stmts {
 		rest := s
 		*list(&rest) = nil
@@ -99,8 +100,18 @@ func joinOn(stmts []Statement, list func(*Statement) *[]string) []Statement {
 			out = append(out, s)
 			continue
 		}
-		joined := list(&out[i])
-		*joined = set(slices.Concat(*joined, *list(&s)))
+		if parts == nil {
+			parts = map[int][][]string{}
+		}
+		if parts[i] == nil {
+			parts[i] = [][]string{*list(&out[i])}
+		}
+		parts[i] = append(parts[i], *list(&s))
+	}
+	// One set per joined statement: joining them one at a time would sort
+	// the growing list again for each.
+	for i, lists := range parts {
+		*list(&out[i]) = set(slices.Concat(lists...))
 	}
 	return out
 }
@@ -136,16 +147,21 @@ func signature(s Statement) string {
 // statements are ordered by Sid and signature first, so that the numbers
 // of colliding names do not depend on the order statements were added in.
 func nameAll(stmts []Statement, taken map[string]bool) {
-	base := make(map[string]string, len(stmts))
-	for _, s := range stmts {
-		base[signature(s)] = sid(s)
+	type named struct {
+		st        Statement
+		sig, base string
 	}
-	slices.SortFunc(stmts, func(a, b Statement) int {
-		sa, sb := signature(a), signature(b)
-		return cmp.Or(cmp.Compare(base[sa], base[sb]), cmp.Compare(sa, sb))
+	all := make([]named, len(stmts))
+	for i, s := range stmts {
+		all[i] = named{st: s, sig: signature(s), base: sid(s)}
+	}
+	// Merged statements have distinct signatures: the order is total.
+	slices.SortFunc(all, func(a, b named) int {
+		return cmp.Or(cmp.Compare(a.base, b.base), cmp.Compare(a.sig, b.sig))
 	})
 	for i := range stmts {
-		want := base[signature(stmts[i])]
+		stmts[i] = all[i].st
+		want := all[i].base
 		name := want
 		for n := 2; taken[name]; n++ {
 			name = want + strconv.Itoa(n)

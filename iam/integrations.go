@@ -39,11 +39,47 @@ type Need struct {
 // no resource type is granted on "*" without any ARN; an ARN "*" is
 // accepted only for an action whose Wildcard says why.
 func (n Need) Statement(loc Location, arns ...string) (Statement, error) {
+	return n.CheckedStatement(nil, loc, arns...)
+}
+
+// ShapeChecks remembers which ARNs have the shape of which resource types
+// (ResourceType.Matches), for a caller that builds many statements on the
+// same ARNs. The zero value is ready to use; it is not safe for concurrent
+// use.
+type ShapeChecks struct {
+	matches map[shapeCheck]bool
+}
+
+type shapeCheck struct {
+	t   ResourceType
+	arn string
+}
+
+// Matches is t.Matches(arn), computed once for each type and ARN.
+func (c *ShapeChecks) Matches(t ResourceType, arn string) bool {
+	if c == nil {
+		return t.Matches(arn)
+	}
+	k := shapeCheck{t, arn}
+	m, ok := c.matches[k]
+	if !ok {
+		if c.matches == nil {
+			c.matches = map[shapeCheck]bool{}
+		}
+		m = t.Matches(arn)
+		c.matches[k] = m
+	}
+	return m
+}
+
+// CheckedStatement is Statement, with the shape of each ARN checked
+// through checks (nil checks every ARN anew).
+func (n Need) CheckedStatement(checks *ShapeChecks, loc Location, arns ...string) (Statement, error) {
 	a, ok := LookupAction(n.Action)
 	if !ok {
 		return Statement{}, fmt.Errorf("iam: %s is not in the action table", n.Action)
 	}
-	resources, err := n.resources(a, loc, arns)
+	resources, err := n.resources(a, loc, arns, checks)
 	if err != nil {
 		return Statement{}, fmt.Errorf("iam: %s: %w", n.Action, err)
 	}
@@ -58,7 +94,7 @@ func (n Need) Statement(loc Location, arns ...string) (Statement, error) {
 }
 
 // resources checks arns against the types n authorises against.
-func (n Need) resources(a Action, loc Location, arns []string) ([]string, error) {
+func (n Need) resources(a Action, loc Location, arns []string, checks *ShapeChecks) ([]string, error) {
 	types := n.On
 	if len(types) == 0 {
 		types = a.Types()
@@ -79,12 +115,12 @@ func (n Need) resources(a Action, loc Location, arns []string) ([]string, error)
 		return []string{"*"}, nil
 	}
 	for _, arn := range arns {
-		if !slices.ContainsFunc(types, func(t ResourceType) bool { return t.Matches(arn) }) {
+		if !slices.ContainsFunc(types, func(t ResourceType) bool { return checks.Matches(t, arn) }) {
 			return nil, fmt.Errorf("%q is not an ARN of %q", arn, types)
 		}
 	}
 	for _, t := range a.Required {
-		if slices.Contains(types, t) && !slices.ContainsFunc(arns, t.Matches) {
+		if slices.Contains(types, t) && !slices.ContainsFunc(arns, func(arn string) bool { return checks.Matches(t, arn) }) {
 			return nil, fmt.Errorf("no ARN of %s, which the action requires", t)
 		}
 	}

@@ -8,6 +8,7 @@ package names
 import (
 	"fmt"
 	"path"
+	"strings"
 
 	"github.com/refreshgen/refreshgen/spec"
 )
@@ -86,6 +87,21 @@ func (n *Names) RoleARN(account, name string) string {
 // AccountRoleARN is the ARN of AccountRole.
 func (n *Names) AccountRoleARN(a *spec.Account) string {
 	return n.RoleARN(a.ID, n.AccountRole(a))
+}
+
+// kindKubernetesGroup names Kubernetes groups. No project.prefixes key
+// overrides it, so the group takes the project's prefix.
+const kindKubernetesGroup spec.ResourceKind = "kubernetes_group"
+
+// KubernetesGroup is the Kubernetes group a destination role's EKS access
+// entry maps it to in the clusters where refreshes repoint volumes: the
+// RBAC refreshgen renders for each such cluster grants this group what
+// the manage_storage workflow does to persistent volumes and claims, which
+// no EKS access policy short of cluster-admin allows. The project prefix
+// and "storage" in the naming style: myapp-refresh-storage, or
+// myapp-refresh-Storage with pascal naming.
+func (n *Names) KubernetesGroup() string {
+	return n.p.NameFor(kindKubernetesGroup, "storage")
 }
 
 // LambdaRole is the execution role of one Lambda helper: each helper gets
@@ -179,7 +195,9 @@ func (n *Names) LogGroup(group string) string {
 // SnapshotPrefix starts the identifier of every snapshot a refresh makes of
 // a database; IAM lets the source role create and delete only these.
 func (n *Names) SnapshotPrefix(r *spec.Refresh, db *spec.Database) string {
-	return n.p.NameFor(spec.KindSnapshot, r.Name, db.Name)
+	// RDS stores identifiers in lower case and IAM compares ARNs case by
+	// case: a pascal-cased prefix would name no snapshot AWS returns.
+	return strings.ToLower(n.p.NameFor(spec.KindSnapshot, r.Name, db.Name))
 }
 
 // RestoreCluster and OldCluster are the names a rename swap uses.

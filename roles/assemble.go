@@ -17,6 +17,7 @@ import (
 func (d *deriver) derive(calls []workflows.Call) error {
 	d.builders = map[string]*iam.Builder{}
 	d.trusted = map[string]map[string]bool{}
+	d.granted = map[string]bool{} // what the builders above hold
 	d.grantCalls(calls)
 	d.machineRoles()
 	d.accountRoles()

@@ -221,13 +221,24 @@ func (a *Authorizer) targetsOf(cl call, n iam.Need) []target {
 	case n.CustomerKey:
 		return nil // no key named: the resource's key is AWS managed
 	}
+	// A resource the call does not name but the action requires (the
+	// secret RDS creates for a managed master password) is one the spec
+	// implies, as in the derivation.
+	for _, t := range action.Required {
+		for _, name := range a.d.catalogue.of(cl.role.account, t) {
+			out = append(out, target{arn: concreteARN(arnOf(t, loc, name)), created: isCreated(n.Action, t)})
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
 	return []target{{arn: "*"}} // a listing, or nothing the call names
 }
 
 // named are the ARNs of type t the call's parameters name.
 func (a *Authorizer) named(t iam.ResourceType, n iam.Need, c workflows.Call, loc iam.Location) []string {
 	var out []string
-	for _, field := range a.d.fieldsOf(t, n) {
+	for _, field := range a.d.fieldsOf(t, n, c) {
 		v, _ := param(c, field)
 		for _, s := range v.Static {
 			// A field naming several types (ResourceName) holds an ARN of one.

@@ -22,12 +22,10 @@ func (r runner) arn(d *deriver) string { return d.names.RoleARN(r.account.ID, r.
 // machineRole is the role a state machine runs as: its refresh's
 // orchestrator role, or its library group's workflow role.
 func (d *deriver) machineRole(m *workflows.Machine) runner {
-	o := d.spec.Orchestrator()
+	o := d.orchestrator
 	if m.Workflow.Group == workflows.GroupOrchestrator {
-		for _, r := range d.spec.Refreshes {
-			if r.Name == m.Workflow.Key {
-				return runner{o, d.names.OrchestratorRole(r)}
-			}
+		if r, ok := d.refreshByName[m.Workflow.Key]; ok {
+			return runner{o, d.names.OrchestratorRole(r)}
 		}
 	}
 	return runner{o, d.names.WorkflowRole(string(m.Workflow.Group))}
@@ -80,24 +78,33 @@ func (d *deriver) grantAssume(own, r runner) {
 		d.trusted[r.key()] = map[string]bool{}
 	}
 	d.trusted[r.key()][own.arn(d)] = true
+	d.key = assumeKey(d.key[:0], own, r)
+	if d.granted[string(d.key)] {
+		return // the same statements, granted by an earlier call
+	}
+	key := string(d.key)
+	errs := len(d.errs)
 	needs, _ := iam.FeatureNeeds(iam.TaskCredentials)
 	for _, n := range needs {
 		d.add(own, n, []string{r.arn(d)}, nil)
+	}
+	if len(d.errs) == errs {
+		d.granted[key] = true
 	}
 }
 
 // grantCall adds the statements one call needs under role r.
 func (d *deriver) grantCall(r runner, c workflows.Call) {
-	needs, ok := iam.NeedsOf(c.Integration)
+	needs, ok := d.needsOf(c.Integration)
 	if !ok {
 		d.fail("%s %s: no IAM mapping for %s:%s", c.Machine.Name, c.State, c.Integration.Service, c.Integration.Action)
 		return
 	}
-	for _, n := range needs {
+	for i, n := range needs {
 		if n.If != "" && !hasParam(c, n.If) {
 			continue
 		}
-		d.grantNeed(r, n, c)
+		d.grantNeed(r, n, needID{c.Integration, i}, c)
 	}
 }
 
@@ -116,21 +123,53 @@ func hasParam(c workflows.Call, field string) bool {
 // grantNeed adds the statements of one need: on the resources the call's
 // parameters name (or the spec implies), with the conditions the role's
 // rules add.
-func (d *deriver) grantNeed(r runner, n iam.Need, c workflows.Call) {
+//
+// Thousands of calls grant the same thing (every refresh calls the same
+// library workflows, and a call whose parameters are known only at run
+// time gets every resource of the catalogue): the targets are worked out
+// symbolically first (see targetSet), the statement is built and checked
+// once per role, need and targets, and a grant equal to an earlier one is
+// not added again, which leaves the policy as it was (Builder.Policy
+// merges equal statements into one).
+func (d *deriver) grantNeed(r runner, n iam.Need, id needID, c workflows.Call) {
 	if n.Name != "" {
+		d.key = fixedKey(d.key[:0], r, id)
+		if d.granted[string(d.key)] {
+			return
+		}
+		key := string(d.key)
+		errs := len(d.errs)
 		d.add(r, n, nil, nil)
+		if len(d.errs) == errs {
+			d.granted[key] = true
+		}
 		return
 	}
-	existing, created, ok := d.targets(r, n, c)
+	ts, ok := d.targetSet(r, n, c)
 	if !ok {
 		return
 	}
-	st, err := n.Statement(d.loc(r.account), append(slices.Clone(existing), created...)...)
-	if err != nil {
-		d.fail("%s %s: %v", c.Machine.Name, c.State, err)
+	d.key = ts.appendKey(d.key[:0], r, id)
+	checked, ok := d.statements[string(d.key)]
+	if !ok {
+		existing, created := ts.arns()
+		st, err := n.CheckedStatement(&d.shapes, d.loc(r.account), append(slices.Clone(existing), created...)...)
+		if err != nil {
+			d.fail("%s %s: %v", c.Machine.Name, c.State, err)
+			return
+		}
+		checked = checkedStatement{st: st, existing: existing, created: created}
+		d.statements[string(d.key)] = checked
+	}
+	conds := d.conditions(r, n, c)
+	renamed := d.renameTargets(r, n, c)
+	d.key = appendGrant(d.key, conds, renamed) // the grant: what the statement's key names, and these
+	if d.granted[string(d.key)] {
 		return
 	}
-	st.Condition = append(st.Condition, d.conditions(r, n, c)...)
+	d.granted[string(d.key)] = true
+	st, existing, created := checked.st, checked.existing, checked.created
+	st.Condition = append(slices.Clip(st.Condition), conds...)
 	// What the call creates has no tags yet: only what exists must carry
 	// the managed tag, so the two get separate statements.
 	if owned := d.ownership(r, n); len(owned) > 0 && len(existing) > 0 {
@@ -143,7 +182,7 @@ func (d *deriver) grantNeed(r runner, n iam.Need, c workflows.Call) {
 	if len(st.Resource) > 0 {
 		d.builder(r).Add(st)
 	}
-	if renamed := d.renameTargets(r, n, c); len(renamed) > 0 {
+	if len(renamed) > 0 {
 		st.Resource = renamed
 		d.builder(r).Add(st)
 	}
@@ -155,33 +194,45 @@ func (d *deriver) grantNeed(r runner, n iam.Need, c workflows.Call) {
 // when the need does not apply (no customer managed key in play) or no
 // resource can be named.
 func (d *deriver) targets(r runner, n iam.Need, c workflows.Call) (existing, created []string, ok bool) {
+	ts, ok := d.targetSet(r, n, c)
+	if !ok {
+		return nil, nil, false
+	}
+	existing, created = ts.arns()
+	return existing, created, true
+}
+
+// targetSet is targets, with the catalogue of each type not copied out.
+func (d *deriver) targetSet(r runner, n iam.Need, c workflows.Call) (ts targetSet, ok bool) {
 	a, _ := iam.LookupAction(n.Action)
 	types := n.On
 	if len(types) == 0 {
 		types = a.Types()
 	}
 	if len(types) == 0 {
-		return nil, nil, true
+		return targetSet{}, true
 	}
+	named := false
 	for _, t := range types {
-		arns := d.resources(r, t, n, c)
+		tt := d.typeTargets(r, t, n, a, c)
+		named = named || !tt.empty()
 		if isCreated(n.Action, t) {
-			created = append(created, arns...)
+			ts.created = append(ts.created, tt)
 		} else {
-			existing = append(existing, arns...)
+			ts.existing = append(ts.existing, tt)
 		}
 	}
-	if len(existing)+len(created) > 0 {
-		return existing, created, true
+	if named {
+		return ts, true
 	}
 	switch {
 	case n.CustomerKey:
-		return nil, nil, false // the service's own key needs nothing
+		return targetSet{}, false // the service's own key needs nothing
 	case a.Wildcard == "":
 		d.fail("%s %s: %s: no resource of types %v can be named", c.Machine.Name, c.State, n.Action, types)
-		return nil, nil, false
+		return targetSet{}, false
 	}
-	return []string{"*"}, nil, true
+	return targetSet{star: true}, true
 }
 
 // add grants a need on arns with extra conditions.

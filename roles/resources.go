@@ -22,7 +22,7 @@ var paramsOf = map[iam.ResourceType][]string{
 	iam.RDSSubnetGroup:           {"DbSubnetGroupName"},
 	iam.RDSOptionGroup:           {"OptionGroupName"},
 	iam.KMSKey:                   {"KmsKeyId", "KeyId", "MasterUserSecretKmsKeyId"},
-	iam.EFSFileSystem:            {"FileSystemId", "ResourceId", "SourceFileSystemId", "Destinations.FileSystemId"},
+	iam.EFSFileSystem:            {"FileSystemId", "ResourceId", "SourceFileSystemId"},
 	iam.EFSAccessPoint:           {"AccessPointId"},
 	iam.LambdaFunction:           {"FunctionName"},
 	iam.Secret:                   {"SecretId"},
@@ -39,15 +39,18 @@ var paramsOf = map[iam.ResourceType][]string{
 	iam.RAMShareInvitation:       {"ResourceShareInvitationArn"},
 }
 
-// resources names the resources of type t a call touches: those its
+// typeTargets names the resources of type t a call touches: those its
 // parameters name when they are known at generation time, else (for a
 // type the action requires) every resource of that type the spec implies
-// in the role's account.
-func (d *deriver) resources(r runner, t iam.ResourceType, n iam.Need, c workflows.Call) []string {
+// in the role's account, the catalogue. The catalogue is not copied into
+// each call's targets: it is built once per account and type (see
+// catalogueSet), and the ARNs the parameters name that it already holds
+// are left out.
+func (d *deriver) typeTargets(r runner, t iam.ResourceType, n iam.Need, a iam.Action, c workflows.Call) typeTargets {
 	loc := d.loc(r.account)
 	var out []string
 	unknown := false
-	for _, p := range d.fieldsOf(t, n) {
+	for _, p := range d.fieldsOf(t, n, c) {
 		v, ok := param(c, p)
 		if !ok {
 			continue
@@ -74,19 +77,13 @@ func (d *deriver) resources(r runner, t iam.ResourceType, n iam.Need, c workflow
 	case iam.S3Object:
 		out = append(out, objects(t, loc, c)...)
 	}
-	a, _ := iam.LookupAction(n.Action)
+	var cat *catalogueSet
 	if unknown || (len(out) == 0 && slices.Contains(a.Required, t)) {
-		for _, s := range d.catalogue.of(r.account, t) {
-			out = append(out, arnOf(t, loc, s))
-		}
-		if readsAutomated[n.Action] {
-			for _, s := range d.catalogue.automatedOf(r.account, t) {
-				out = append(out, arnOf(t, loc, s))
-			}
-		}
+		cat = d.catalogueSet(r.account, t, readsAutomated[n.Action])
+		out = slices.DeleteFunc(out, func(arn string) bool { return cat.has[arn] })
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	return typeTargets{explicit: slices.Compact(out), cat: cat}
 }
 
 // param returns the values of a request field, named without the "[]" of
@@ -100,19 +97,44 @@ func param(c workflows.Call, field string) (workflows.Values, bool) {
 	return workflows.Values{}, false
 }
 
-// fieldsOf is the fields naming a type; a PassRole need reads the field
-// its If names (the role passed).
-func (d *deriver) fieldsOf(t iam.ResourceType, n iam.Need) []string {
+// fieldsOf is the fields of call c naming a resource of type t for need
+// n: a PassRole need reads the field its If names (the role passed), and
+// the tagging of what a call creates is authorised on the new resource
+// only (a copy's source snapshot is not tagged).
+func (d *deriver) fieldsOf(t iam.ResourceType, n iam.Need, c workflows.Call) []string {
 	if t == iam.IAMRole && n.If != "" {
 		return []string{n.If}
 	}
+	if field, ok := createdFields[c.Integration.Service+":"+c.Integration.Action]; ok && n.If == "Tags" {
+		return []string{field}
+	}
 	return paramsOf[t]
+}
+
+// createdFields name, for the calls that create a resource and tag it,
+// the request field naming the new resource.
+var createdFields = map[string]string{
+	"rds:copyDBClusterSnapshot":         "TargetDBClusterSnapshotIdentifier",
+	"rds:createDBClusterSnapshot":       "DbClusterSnapshotIdentifier",
+	"rds:restoreDBClusterFromSnapshot":  "DbClusterIdentifier",
+	"rds:restoreDBClusterToPointInTime": "DbClusterIdentifier",
+	"rds:createDBInstance":              "DbInstanceIdentifier",
 }
 
 // usable reports whether a value known at generation time can name a
 // resource: a pattern must start with a name, not with its run-time part
 // ("*-1" would match anything).
 func usable(s string) bool {
+	if rest, ok := strings.CutPrefix(s, "arn:"); ok {
+		// An ARN built at run time: its account must be known, and its
+		// name must start with one ("...:db:*" is any instance).
+		parts := strings.SplitN(rest, ":", 5)
+		if len(parts) < 5 || strings.Contains(parts[3], "*") {
+			return false
+		}
+		name := parts[4][strings.IndexAny(parts[4], ":/")+1:]
+		return !strings.HasPrefix(name, "*")
+	}
 	return !strings.HasPrefix(s, "*")
 }
 

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/refreshgen/refreshgen/asl"
 	"github.com/refreshgen/refreshgen/iam"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/spec"
@@ -57,8 +58,16 @@ func Derive(s *spec.Spec, machines []workflows.Machine) ([]Role, error) {
 }
 
 func newDeriver(s *spec.Spec, machines []workflows.Machine) *deriver {
-	d := &deriver{spec: s, names: names.New(s), machines: machines, byName: map[string]*Role{}, roleByARN: map[string]runner{}}
+	d := &deriver{spec: s, names: names.New(s), machines: machines, byName: map[string]*Role{}, roleByARN: map[string]runner{},
+		orchestrator: s.Orchestrator(), refreshByName: make(map[string]*spec.Refresh, len(s.Refreshes)),
+		needs: map[asl.Integration][]iam.Need{}, catSets: map[catKey]*catalogueSet{}, statements: map[string]checkedStatement{},
+		granted: map[string]bool{}}
 	d.catalogue = newCatalogue(s, d.names)
+	for _, r := range s.Refreshes {
+		if _, dup := d.refreshByName[r.Name]; !dup {
+			d.refreshByName[r.Name] = r
+		}
+	}
 	for _, a := range s.Accounts {
 		d.roleByARN[d.names.AccountRoleARN(a)] = runner{a, d.names.AccountRole(a)}
 	}
@@ -89,6 +98,21 @@ type deriver struct {
 	builders  map[string]*iam.Builder    // role key -> identity statements
 	trusted   map[string]map[string]bool // role key -> ARNs of the roles that assume it
 	errs      []string
+
+	// Read-only after newDeriver: the orchestrator account and the
+	// refreshes by name, which machineRole asks for on every call.
+	orchestrator  *spec.Account
+	refreshByName map[string]*spec.Refresh
+
+	// What derive remembers while it walks the inventory (see grants.go):
+	// the needs of each integration, the catalogue ARNs of each account and
+	// type, the statements already checked and the grants already added.
+	needs      map[asl.Integration][]iam.Need
+	catSets    map[catKey]*catalogueSet
+	statements map[string]checkedStatement
+	granted    map[string]bool
+	key        keyBuf          // the key being built, reused
+	shapes     iam.ShapeChecks // the ARNs checked against resource types
 }
 
 func (d *deriver) fail(format string, args ...any) {

@@ -7,15 +7,46 @@ package templates
 import (
 	"bytes"
 	"embed"
+	"strconv"
+	"strings"
 	"text/template"
 )
 
 //go:embed *.tmpl
 var files embed.FS
 
+// funcs are the helpers templates may call: list formatting only, so that
+// what a document says stays in the template and what it is about in the
+// data.
+var funcs = template.FuncMap{
+	// join writes a list as "a, b, c".
+	"join": func(items []string) string { return strings.Join(items, ", ") },
+	// plural writes a count with its noun: "1 script", "2 scripts".
+	"plural": func(n int, noun string) string {
+		if n == 1 {
+			return "1 " + noun
+		}
+		return strconv.Itoa(n) + " " + noun + "s"
+	},
+	// noun is a noun for a count of things: "role" for 1, "roles" else.
+	"noun": func(n int, noun string) string {
+		if n == 1 {
+			return noun
+		}
+		return noun + "s"
+	},
+	// codes writes a list as code spans: "`a`, `b`, `c`".
+	"codes": func(items []string) string {
+		if len(items) == 0 {
+			return ""
+		}
+		return "`" + strings.Join(items, "`, `") + "`"
+	},
+}
+
 // Render executes the named template with data.
 func Render(name string, data any) ([]byte, error) {
-	t, err := template.New(name).Option("missingkey=error").ParseFS(files, name)
+	t, err := template.New(name).Option("missingkey=error").Funcs(funcs).ParseFS(files, name)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"strconv"
 
 	"github.com/refreshgen/refreshgen/asl"
@@ -54,16 +55,22 @@ func (e *Env) describeMountTargets(idPath string) *asl.Task {
 // exampleCopy is what the example inputs are made of: the first file
 // system copy of the spec and the accounts of its refresh, or placeholders
 // on the spec's first source and destination when it copies none.
-func exampleCopy(e *Env) (src, dst *spec.Account, fs *spec.FileSystemCopy) {
-	for _, r := range e.Spec.Refreshes {
-		if len(r.FileSystems) > 0 {
-			return r.Source, r.Destination, r.FileSystems[0]
+func exampleCopy(e *Env, strategy spec.FileSystemStrategy) (src, dst *spec.Account, fs *spec.FileSystemCopy) {
+	// A copy of that strategy, else any: the example's accounts and file
+	// systems are what matter.
+	for _, fallback := range []bool{false, true} {
+		for _, r := range e.Spec.Refreshes {
+			for _, c := range r.FileSystems {
+				if fallback || strategy == "" || c.Strategy == strategy {
+					return r.Source, r.Destination, c
+				}
+			}
 		}
 	}
 	return exampleAccount(e, spec.RoleSource), exampleAccount(e, spec.RoleDestination), &spec.FileSystemCopy{
-		From:               &spec.FileSystem{FileSystemID: "fs-0123456789abcdef0", BackupVault: "example-vault"},
-		TargetFileSystemID: "fs-0fedcba9876543210", TargetBackupVault: "example-vault",
-		SubpathParameter: "/example/efs/subpath",
+		From:     &spec.FileSystem{FileSystemID: "fs-0123456789abcdef0", BackupVault: "example-vault"},
+		Strategy: cmp.Or(strategy, spec.FSBackupRestore), TargetFileSystemID: "fs-0fedcba9876543210",
+		TargetBackupVault: "example-vault", SubpathParameter: "/example/efs/subpath",
 	}
 }
 
@@ -85,7 +92,7 @@ func createFileSystem() *Workflow {
 		Timeout: 3600,
 		build:   buildCreateFileSystem,
 		example: func(e *Env) map[string]any {
-			_, dst, _ := exampleCopy(e)
+			_, dst, _ := exampleCopy(e, "")
 			return map[string]any{
 				"Account": accountOf(e, dst), "CreationToken": "example-media",
 				"KmsKeyId":         e.ARN("kms", dst.ID, "alias/aws/elasticfilesystem"),
@@ -187,7 +194,7 @@ func deleteFileSystem() *Workflow {
 		Timeout: 3600,
 		build:   buildDeleteFileSystem,
 		example: func(e *Env) map[string]any {
-			_, dst, fs := exampleCopy(e)
+			_, dst, fs := exampleCopy(e, "")
 			return map[string]any{"Account": accountOf(e, dst), "FileSystemId": fs.TargetFileSystemID}
 		},
 	}
@@ -298,7 +305,7 @@ func getSubpathAndStoreInSSM() *Workflow {
 			return &asl.Machine{Comment: "Publish the newest restore folder of a file system in SSM.", StartAt: "HasBaseDir", States: s}
 		},
 		example: func(e *Env) map[string]any {
-			_, dst, fs := exampleCopy(e)
+			_, dst, fs := exampleCopy(e, spec.FSBackupRestore)
 			return map[string]any{
 				"Account": accountOf(e, dst), "FunctionArn": e.FunctionARN(dst, names.FnGetEFSSubpath),
 				"ParameterName": fs.SubpathParameter,
@@ -333,7 +340,7 @@ func restoreFromBackup() *Workflow {
 		Timeout: 9 * 3600,
 		build:   buildRestoreFromBackup,
 		example: func(e *Env) map[string]any {
-			src, dst, fs := exampleCopy(e)
+			src, dst, fs := exampleCopy(e, spec.FSBackupRestore)
 			return map[string]any{
 				"Source": accountOf(e, src), "Destination": accountOf(e, dst),
 				"SourceFileSystemArn": e.ARN("elasticfilesystem", src.ID, "file-system/"+fs.From.FileSystemID),
@@ -509,7 +516,7 @@ func setupCrossAccountReplication() *Workflow {
 		Timeout: 1800,
 		build:   buildSetupCrossAccountReplication,
 		example: func(e *Env) map[string]any {
-			src, dst, fs := exampleCopy(e)
+			src, dst, fs := exampleCopy(e, spec.FSReplication)
 			return map[string]any{
 				"Source": accountOf(e, src), "Destination": accountOf(e, dst),
 				"SourceFileSystemId": fs.From.FileSystemID, "TargetFileSystemId": fs.TargetFileSystemID,
@@ -566,59 +573,165 @@ func buildSetupCrossAccountReplication(e *Env) *asl.Machine {
 	return &asl.Machine{Comment: "Replicate a file system into an existing refreshgen-managed file system of another account.", StartAt: "FindReplication", States: s}
 }
 
+// ErrNotVerified is raised when the verify_file of a replication copy did
+// not reach the target fresh: the sync EFS reports does not hold the data
+// the application on the source wrote after the run started.
+const ErrNotVerified = "Refresh.NotVerified"
+
+// The verify_file check: the check-flag-file Lambda looks at most
+// verifyAttempts times, verifyInterval seconds apart (about half an hour,
+// several cycles of an application that rewrites its file every few minutes).
+const (
+	verifyAttempts = 30
+	verifyInterval = 60
+)
+
 func waitReplicationComplete() *Workflow {
 	return &Workflow{
 		Group: GroupEFS, Key: "wait_replication_complete",
+		// The summary is the Comment of every call: kept as it was, so that an
+		// orchestrator without verify_file renders exactly as before.
 		Summary: "Wait until a replication has synced the target since a given time (at most 6 hours).",
 		Input: Obj(
 			Req("Source", account()),
 			Req("SourceFileSystemId", Str("")),
 			Req("TargetFileSystemId", Str("")),
 			Req("After", Str("an ISO-8601 time, the run's start: a sync completed after it holds the data of the run")),
+			Opt("VerifyFile", Str("a file, relative to the file system root, that an application on the source rewrites regularly: it must be on the target, modified at or after After")),
+			Opt("FunctionArn", Str("the check-flag-file Lambda, which mounts the target file system (required with VerifyFile)")),
+			Opt("Account", documented(account(), "the destination account, whose role invokes FunctionArn (required with VerifyFile)")),
 		),
 		Output:  Obj(Req("LastReplicatedTimestamp", Str("the completion of the last sync"))),
 		Timeout: 7 * 3600,
-		build: func(e *Env) *asl.Machine {
-			// The first sync of a large file system takes hours: 180 polls
-			// 2 minutes apart give it 6.
-			synced := poll{
-				name: "WaitSynced", status: "$.Replication.Destination.Status",
-				action:  e.call("efs", "describeReplicationConfigurations", "$.Source.RoleArn", asl.Obj(asl.Field("FileSystemId", asl.Ref("$.SourceFileSystemId")))),
-				failure: []string{"ERROR", "DELETING", "PAUSING", "PAUSED"},
-				extraExit: []asl.Rule{
-					asl.When(asl.Not(asl.ComparePaths(asl.KindString, "$.Replication.Destination.FileSystemId", asl.Equals, "$.TargetFileSystemId")), "WrongTarget"),
-					asl.When(asl.And(
-						asl.CompareString("$.Replication.Destination.Status", asl.Equals, "ENABLED"),
-						asl.TypeTest(asl.IsPresent, "$.Replication.Destination.LastReplicatedTimestamp", true),
-					), "IsRecent"),
-				},
-				attempts: 180, interval: 120, what: "$.SourceFileSystemId",
-			}
-			synced.action.ResultSelector = asl.Obj(asl.Field("Destination", asl.Ref("$.Replications[0].Destinations[0]")))
-			synced.action.ResultPath = asl.At("$.Replication")
-			s := merge(nil, synced.states())
-			s.Add("IsRecent", &asl.Choice{
-				Comment: "A sync that completed before the run started misses the run's data: poll again.",
-				Choices: []asl.Rule{asl.When(asl.ComparePaths(asl.KindTimestamp, "$.Replication.Destination.LastReplicatedTimestamp", asl.GreaterThan, "$.After"), "Output")},
-				Default: "WaitSyncedWait", // the loop's Wait (asl.PollLoop), so the attempt counts
-			})
-			s.Add("WrongTarget", &asl.Fail{
-				Error: ErrPreconditions,
-				CausePath: asl.Format("{} replicates into {}, not {}.",
-					asl.Ref("$.SourceFileSystemId"), asl.Ref("$.Replication.Destination.FileSystemId"), asl.Ref("$.TargetFileSystemId")),
-			})
-			succeed(&s, "Output", asl.Obj(asl.Field("LastReplicatedTimestamp", asl.Ref("$.Replication.Destination.LastReplicatedTimestamp"))))
-			return &asl.Machine{Comment: "Wait until a replication has synced since a given time.", StartAt: synced.entry(), States: s}
-		},
+		build:   buildWaitReplicationComplete,
 		example: func(e *Env) map[string]any {
-			src, _, fs := exampleCopy(e)
-			return map[string]any{
+			src, dst, fs := exampleCopy(e, spec.FSReplication)
+			in := map[string]any{
 				"Source": accountOf(e, src), "SourceFileSystemId": fs.From.FileSystemID,
 				"TargetFileSystemId": fs.TargetFileSystemID, "After": "2026-01-04T03:00:00Z",
 			}
+			if fs.VerifyFile != "" {
+				in["VerifyFile"], in["FunctionArn"], in["Account"] = fs.VerifyFile, e.FunctionARN(dst, names.FnCheckFlagFile), accountOf(e, dst)
+			}
+			return in
 		},
 	}
 }
+
+func buildWaitReplicationComplete(e *Env) *asl.Machine {
+	// The first sync of a large file system takes hours: 180 polls
+	// 2 minutes apart give it 6.
+	synced := poll{
+		name: "WaitSynced", status: "$.Replication.Destination.Status",
+		action:  e.call("efs", "describeReplicationConfigurations", "$.Source.RoleArn", asl.Obj(asl.Field("FileSystemId", asl.Ref("$.SourceFileSystemId")))),
+		failure: []string{"ERROR", "DELETING", "PAUSING", "PAUSED"},
+		extraExit: []asl.Rule{
+			asl.When(asl.Not(asl.ComparePaths(asl.KindString, "$.Replication.Destination.FileSystemId", asl.Equals, "$.TargetFileSystemId")), "WrongTarget"),
+			asl.When(asl.And(
+				asl.CompareString("$.Replication.Destination.Status", asl.Equals, "ENABLED"),
+				asl.TypeTest(asl.IsPresent, "$.Replication.Destination.LastReplicatedTimestamp", true),
+			), "IsRecent"),
+		},
+		attempts: 180, interval: 120, what: "$.SourceFileSystemId",
+	}
+	synced.action.ResultSelector = asl.Obj(asl.Field("Destination", asl.Ref("$.Replications[0].Destinations[0]")))
+	synced.action.ResultPath = asl.At("$.Replication")
+	s := merge(nil, synced.states())
+	s.Add("IsRecent", &asl.Choice{
+		Comment: "A sync that completed before the run started misses the run's data: poll again.",
+		Choices: []asl.Rule{
+			asl.When(asl.ComparePaths(asl.KindTimestamp, "$.Replication.Destination.LastReplicatedTimestamp", asl.GreaterThan, "$.After"), "HasVerifyFile"),
+			// The loop's own bound does not see this way back into it.
+			asl.When(asl.CompareNumber("$.PollWaitSynced.Attempt", asl.GreaterThanEquals, float64(synced.attempts)), "WaitSyncedTimedOut"),
+		},
+		Default: "WaitSyncedWait", // the loop's Wait (asl.PollLoop), so the attempt counts
+	})
+	s.Add("WrongTarget", &asl.Fail{
+		Error: ErrPreconditions,
+		CausePath: asl.Format("{} replicates into {}, not {}.",
+			asl.Ref("$.SourceFileSystemId"), asl.Ref("$.Replication.Destination.FileSystemId"), asl.Ref("$.TargetFileSystemId")),
+	})
+	s = merge(s, e.verifyFileStates("Output"))
+	succeed(&s, "Output", asl.Obj(asl.Field("LastReplicatedTimestamp", asl.Ref("$.Replication.Destination.LastReplicatedTimestamp"))))
+	return &asl.Machine{Comment: "Wait until a replication has synced since a given time.", StartAt: synced.entry(), States: s}
+}
+
+// verifyFileStates check, after the sync, that the replication carried the
+// input's VerifyFile: the check-flag-file Lambda, in the destination
+// account (it mounts the target), must find it modified at or after After.
+// EFS reports when a sync completed, not what it copied: a file the source
+// application rewrites proves the data is the run's. Without VerifyFile
+// they go straight to next.
+func (e *Env) verifyFileStates(next string) asl.States {
+	var s asl.States
+	s.Add("HasVerifyFile", &asl.Choice{
+		Choices: []asl.Rule{
+			asl.When(asl.And(
+				asl.TypeTest(asl.IsPresent, "$.VerifyFile", true),
+				asl.TypeTest(asl.IsPresent, "$.FunctionArn", true),
+				asl.TypeTest(asl.IsPresent, "$.Account", true),
+			), "FindFileInit"),
+			asl.When(asl.TypeTest(asl.IsPresent, "$.VerifyFile", true), "VerifyFileUnusable"),
+		},
+		Default: next,
+	})
+	s.Add("VerifyFileUnusable", &asl.Fail{
+		Error:     ErrPreconditions,
+		CausePath: asl.Format("VerifyFile {} needs FunctionArn, the check-flag-file Lambda, and Account, the account it runs in.", asl.Ref("$.VerifyFile")),
+	})
+	// A function error (an invalid path, a mount failure, Lambda.Unknown)
+	// fails this task with the function's error and cause: only "not there
+	// yet" is polled.
+	find := e.invoke("$.FunctionArn", "$.Account.RoleArn", asl.Obj(asl.Field("path", asl.Ref("$.VerifyFile"))))
+	find.Comment = "A missing file is exists=false, not an error; modified (RFC 3339, UTC) is there when the file is."
+	find.ResultSelector = asl.Obj(asl.Field("File", asl.Ref("$.Payload")))
+	find.ResultPath = asl.At("$.FileCheck")
+	const counter = "$.PollFindFile"
+	loop := asl.PollLoop{
+		Name: "FindFile", Action: find, Counter: counter,
+		Until: []asl.Rule{asl.When(asl.And(
+			asl.BooleanEquals("$.FileCheck.File.exists", true),
+			asl.TypeTest(asl.IsPresent, "$.FileCheck.File.modified", true),
+		), "IsFileFresh")},
+		MaxAttempts: verifyAttempts, IntervalSeconds: verifyInterval,
+	}
+	states := loop.States()
+	// The attempts ran out without the file: say which file and where,
+	// rather than the loop's generic timeout.
+	for i := range states {
+		if states[i].Name == "FindFileTimedOut" {
+			states[i].State = &asl.Fail{
+				Error: ErrNotVerified,
+				CausePath: asl.Format("The replication into {} did not carry {}: it is not on the target after "+checks+". Is the application on the source writing it?",
+					asl.Ref("$.TargetFileSystemId"), asl.Ref("$.VerifyFile")),
+			}
+		}
+	}
+	s = merge(s, states)
+	s.Add("IsFileFresh", &asl.Choice{
+		Comment: "A file older than the run is a previous sync's: look again, within the same attempts.",
+		Choices: []asl.Rule{
+			asl.When(asl.ComparePaths(asl.KindTimestamp, "$.FileCheck.File.modified", asl.GreaterThanEquals, "$.After"), next),
+			asl.When(asl.CompareNumber(counter+".Attempt", asl.GreaterThanEquals, verifyAttempts), "FileStale"),
+		},
+		Default: "FindFileWait", // the loop's Wait, so the attempt counts
+	})
+	s.Add("FileStale", &asl.Fail{
+		Error: ErrNotVerified,
+		CausePath: asl.Format("The replication into {} did not carry a fresh {}: its last modification on the target is {}, before the run started ({}), after "+checks+". Is the application on the source still writing it?",
+			asl.Ref("$.TargetFileSystemId"), asl.Ref("$.VerifyFile"), asl.Ref("$.FileCheck.File.modified"), asl.Ref("$.After")),
+	})
+	return s
+}
+
+// documented is s with its doc set.
+func documented(s *Shape, doc string) *Shape {
+	s.Doc = doc
+	return s
+}
+
+// checks says how long the verify_file check looked, for the failures.
+var checks = strconv.Itoa(verifyAttempts) + " checks " + strconv.Itoa(verifyInterval) + " s apart"
 
 func finishReplication() *Workflow {
 	return &Workflow{
@@ -632,7 +745,7 @@ func finishReplication() *Workflow {
 		Timeout: 3600,
 		build:   buildFinishReplication,
 		example: func(e *Env) map[string]any {
-			_, dst, fs := exampleCopy(e)
+			_, dst, fs := exampleCopy(e, spec.FSReplication)
 			return map[string]any{"Account": accountOf(e, dst), "TargetFileSystemId": fs.TargetFileSystemID}
 		},
 	}

@@ -1,11 +1,17 @@
 package workflows
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/refreshgen/refreshgen/asl"
+	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/sim"
+	"github.com/refreshgen/refreshgen/spec"
+	"github.com/refreshgen/refreshgen/spec/spectest"
 )
 
 // targetFileSystem is the example's target file system.
@@ -283,8 +289,11 @@ func TestSetupCrossAccountReplication(t *testing.T) {
 }
 
 func TestWaitReplicationComplete(t *testing.T) {
+	// The sync is read in the source account; the verify_file check runs
+	// in the destination's, where the check-flag-file Lambda mounts the
+	// target.
 	wantCalls(t, machineOf(t, GroupEFS, "wait_replication_complete"), map[string][]string{
-		"efs:describeReplicationConfigurations": {roleSource},
+		"efs:describeReplicationConfigurations": {roleSource}, "lambda:invoke": {roleAccount},
 	})
 	tests := []struct {
 		name    string
@@ -306,13 +315,199 @@ func TestWaitReplicationComplete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Without VerifyFile (the example's input) the sync alone decides.
 			x := simulateExample(t, GroupEFS, "wait_replication_complete", nil, map[string][]sim.Result{"WaitSynced": tt.answers})
 			wantStatus(t, x, tt.status, tt.err)
 			if n := len(callsIn(x, "WaitSynced")); n != tt.polls {
 				t.Errorf("%d polls, want %d", n, tt.polls)
 			}
+			if n := len(callsTo(x, "lambda:invoke")); n != 0 {
+				t.Errorf("%d check-flag-file invocations without VerifyFile, want none", n)
+			}
+			if tt.status == sim.Succeeded {
+				wantJSON(t, "output", x.Output, `{"LastReplicatedTimestamp":"2026-01-04T03:30:00.000Z"}`)
+			}
 		})
 	}
+}
+
+// flagFile is a check-flag-file answer for the verify file: modified ""
+// is a file that is not there.
+func flagFile(t *testing.T, modified string) sim.Result {
+	payload := map[string]any{"path": verifyFile, "exists": false}
+	if modified != "" {
+		payload = map[string]any{"path": verifyFile, "exists": true, "size": 36, "modified": modified,
+			"truncated": false, "content": "4f1c1b0e-5b7e-4a43-9b52-2a57c3f0b8a1"}
+	}
+	return answer(map[string]any{"StatusCode": 200, "ExecutedVersion": "$LATEST", "Payload": payload})
+}
+
+const verifyFile = "health/heartbeat"
+
+func TestWaitReplicationVerifiesTheFile(t *testing.T) {
+	e := exampleEnv(t)
+	_, dst, _ := exampleCopy(e, "")
+	checkFlagFile := e.FunctionARN(dst, names.FnCheckFlagFile)
+	verify := map[string]any{"VerifyFile": verifyFile, "FunctionArn": checkFlagFile, "Account": accountOf(e, dst)}
+	synced := replication(t, targetFileSystem, "ENABLED", "2026-01-04T03:30:00.000Z") // After is 03:00
+	const (
+		stale = "2026-01-04T02:59:59.999999999Z"
+		fresh = "2026-01-04T03:31:02.123456789Z" // the Lambda's RFC 3339 with nanoseconds
+	)
+	tests := []struct {
+		name    string
+		answers []sim.Result
+		status  sim.Status
+		err     string
+		cause   []string // what the cause must say
+		checks  int
+	}{
+		{"fresh on the first check", []sim.Result{flagFile(t, fresh)}, sim.Succeeded, "", nil, 1},
+		{"modified exactly at the start", []sim.Result{flagFile(t, "2026-01-04T03:00:00Z")}, sim.Succeeded, "", nil, 1},
+		{"missing, then stale, then fresh", []sim.Result{flagFile(t, ""), flagFile(t, stale), flagFile(t, stale), flagFile(t, fresh)},
+			sim.Succeeded, "", nil, 4},
+		{"missing until the attempts run out", []sim.Result{flagFile(t, "")}, sim.Failed, ErrNotVerified,
+			[]string{verifyFile, targetFileSystem, "not on the target", "30 checks 60 s apart"}, 30},
+		{"stale until the attempts run out", []sim.Result{flagFile(t, ""), flagFile(t, stale)}, sim.Failed, ErrNotVerified,
+			[]string{verifyFile, targetFileSystem, "last modification on the target is " + stale, "before the run started (2026-01-04T03:00:00Z)"}, 30},
+		// A function error is the function's to explain, never "not yet".
+		{"the function fails", []sim.Result{flagFile(t, ""), {Err: &sim.Failure{Name: "InvalidEvent", Cause: `{"errorMessage":"path: must be relative","errorType":"InvalidEvent"}`}}},
+			sim.Failed, "InvalidEvent", []string{"path: must be relative"}, 2},
+		{"the function crashes", []sim.Result{{Err: &sim.Failure{Name: asl.ErrLambdaUnknown, Cause: "Task timed out after 60.00 seconds"}}},
+			sim.Failed, asl.ErrLambdaUnknown, []string{"Task timed out"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := simulateExample(t, GroupEFS, "wait_replication_complete", verify, map[string][]sim.Result{
+				"WaitSynced": {synced}, "FindFile": tt.answers,
+			})
+			wantStatus(t, x, tt.status, tt.err)
+			for _, c := range tt.cause {
+				if !strings.Contains(x.Cause, c) {
+					t.Errorf("cause %q, want it to say %q", x.Cause, c)
+				}
+			}
+			checks := callsIn(x, "FindFile")
+			if len(checks) != tt.checks {
+				t.Fatalf("%d checks, want %d", len(checks), tt.checks)
+			}
+			for i, c := range checks {
+				if c.RoleArn != e.AccountRoleARN(dst) {
+					t.Errorf("check %d runs as %q, want the destination's role %s", i, c.RoleArn, e.AccountRoleARN(dst))
+				}
+				wantJSON(t, "invoke", c.Parameters, `{"FunctionName":"`+checkFlagFile+`","Payload":{"path":"health/heartbeat"}}`)
+				if c.RetryCount != 0 {
+					t.Errorf("check %d is retry %d: a function error is not retried", i, c.RetryCount)
+				}
+				if i > 0 {
+					if gap := c.Time.Sub(checks[i-1].Time); gap != 60*time.Second {
+						t.Errorf("check %d came %s after the previous one, want 1m0s", i, gap)
+					}
+				}
+			}
+			if tt.status == sim.Succeeded {
+				// The checks come after the sync, and do not change the output.
+				if first, last := checks[0].Time, callsIn(x, "WaitSynced")[0].Time; first.Before(last) {
+					t.Errorf("the first check at %s comes before the sync was seen at %s", first, last)
+				}
+				wantJSON(t, "output", x.Output, `{"LastReplicatedTimestamp":"2026-01-04T03:30:00.000Z"}`)
+			}
+		})
+	}
+	t.Run("a stale sync is polled before any check", func(t *testing.T) {
+		x := simulateExample(t, GroupEFS, "wait_replication_complete", verify, map[string][]sim.Result{
+			"WaitSynced": {replication(t, targetFileSystem, "ENABLED", "2026-01-04T02:59:00.000Z"), synced},
+			"FindFile":   {flagFile(t, fresh)},
+		})
+		wantStatus(t, x, sim.Succeeded, "")
+		if s, c := len(callsIn(x, "WaitSynced")), len(callsIn(x, "FindFile")); s != 2 || c != 1 {
+			t.Errorf("%d polls and %d checks, want 2 and 1", s, c)
+		}
+	})
+	t.Run("VerifyFile without the function", func(t *testing.T) {
+		x := simulateExample(t, GroupEFS, "wait_replication_complete", map[string]any{"VerifyFile": verifyFile, "Account": accountOf(e, dst)},
+			map[string][]sim.Result{"WaitSynced": {synced}})
+		wantStatus(t, x, sim.Failed, ErrPreconditions)
+		if n := len(callsIn(x, "FindFile")); n != 0 {
+			t.Errorf("%d checks, want none", n)
+		}
+	})
+}
+
+// TestReplicationPassesTheVerifyFile checks what the orchestrator gives
+// wait_replication_complete, and what the Lambda call then is for IAM: the
+// check-flag-file function of the destination, under the destination's
+// role, only for a copy with a verify_file.
+func TestReplicationPassesTheVerifyFile(t *testing.T) {
+	s := spectest.Load(t, "../testdata/golden/render-every-feature/refresh.hcl")
+	var reports *spec.FileSystemCopy
+	var r *spec.Refresh
+	for _, ref := range s.Refreshes {
+		for _, fs := range ref.FileSystems {
+			if fs.Strategy == spec.FSReplication {
+				reports, r = fs, ref
+			}
+		}
+	}
+	if reports == nil {
+		t.Fatal("the spec has no replication copy")
+	}
+	n := names.New(s)
+	synced := "States.Copy.Branches[" + strconv.Itoa(len(r.Databases)+slices.Index(r.FileSystems, reports)) + "].States." + stateName(reports.Name) + "Synced"
+	inventory := func(t *testing.T) (start Call, invokes []Call) {
+		t.Helper()
+		ms, err := Generate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range Inventory(ms) {
+			switch {
+			case c.Machine.Workflow.Group == GroupOrchestrator && c.State == synced:
+				start = c
+			case c.Machine.Workflow.Key == "wait_replication_complete" && c.Integration.Service == "lambda":
+				invokes = append(invokes, c)
+			}
+		}
+		if start.Machine == nil {
+			t.Fatalf("no call at %s", synced)
+		}
+		return start, invokes
+	}
+	t.Run("without verify_file", func(t *testing.T) {
+		start, invokes := inventory(t)
+		for _, k := range []string{"Input.VerifyFile", "Input.FunctionArn", "Input.Account.RoleArn"} {
+			if v, ok := start.Params[k]; ok {
+				t.Errorf("%s = %v, want it absent", k, v)
+			}
+		}
+		if len(invokes) != 0 {
+			t.Errorf("check-flag-file is invoked: %+v", invokes)
+		}
+	})
+	t.Run("with verify_file", func(t *testing.T) {
+		reports.VerifyFile = verifyFile
+		start, invokes := inventory(t)
+		function, role := n.FunctionARN(r.Destination, names.FnCheckFlagFile), n.AccountRoleARN(r.Destination)
+		for k, want := range map[string]string{"Input.VerifyFile": verifyFile, "Input.FunctionArn": function,
+			"Input.Account.RoleArn": role, "Input.Account.AccountId": r.Destination.ID} {
+			if got := start.Params[k]; !slices.Equal(got.Static, []string{want}) || got.Unknown {
+				t.Errorf("%s = %+v, want %s", k, got, want)
+			}
+		}
+		if len(invokes) != 1 {
+			t.Fatalf("%d check-flag-file calls, want 1", len(invokes))
+		}
+		c := invokes[0]
+		if !slices.Equal(c.Role.Static, []string{role}) || c.Role.Unknown {
+			t.Errorf("check-flag-file runs as %+v, want %s", c.Role, role)
+		}
+		if got := c.Params["FunctionName"]; !slices.Equal(got.Static, []string{function}) {
+			t.Errorf("FunctionName = %+v, want %s", got, function)
+		}
+		if got := c.Params["Payload.path"]; !slices.Equal(got.Static, []string{verifyFile}) {
+			t.Errorf("Payload.path = %+v, want %s", got, verifyFile)
+		}
+	})
 }
 
 func TestFinishReplication(t *testing.T) {

@@ -21,7 +21,7 @@ func exampleVolume(e *Env) (*spec.EKSCluster, *spec.Volume) {
 			return r.EKS.Cluster, r.EKS.Volumes[0]
 		}
 	}
-	_, _, fs := exampleCopy(e)
+	_, _, fs := exampleCopy(e, "")
 	return &spec.EKSCluster{Account: exampleAccount(e, spec.RoleDestination), ClusterName: "example", Nodegroups: []string{"workers"}},
 		&spec.Volume{FileSystem: fs, Namespace: "example", Claim: "example"}
 }

@@ -53,6 +53,32 @@ type edge struct {
 	shape *Shape
 }
 
+// at is the location at+suffix..., for problems. It is built only when
+// problems are reported: a scope iterates to its fixed point with
+// reporting off, and only then walks its states once more with it on.
+func (f *flow) at(at string, suffix ...string) string {
+	if !f.report {
+		return ""
+	}
+	switch len(suffix) {
+	case 1:
+		return at + suffix[0]
+	case 2:
+		return at + suffix[0] + suffix[1]
+	case 3:
+		return at + suffix[0] + suffix[1] + suffix[2]
+	}
+	return at + strings.Join(suffix, "")
+}
+
+// atf is at for a location that needs formatting.
+func (f *flow) atf(format string, args ...any) string {
+	if !f.report {
+		return ""
+	}
+	return fmt.Sprintf(format, args...)
+}
+
 func (f *flow) problem(at, format string, args ...any) {
 	if f.report {
 		msg := at + ": " + fmt.Sprintf(format, args...)
@@ -95,7 +121,7 @@ func (f *flow) scope(at string, states asl.States, start string, input *Shape) *
 		if !ok {
 			continue // asl.Check reports dangling transitions
 		}
-		edges, _ := f.transfer(at+"."+name, st, in[name])
+		edges, _ := f.transfer(f.at(at, ".", name), st, in[name])
 		for i, e := range edges {
 			if contrib[e.to] == nil {
 				contrib[e.to] = map[string]*Shape{}
@@ -114,7 +140,7 @@ func (f *flow) scope(at string, states asl.States, start string, input *Shape) *
 		if in[ns.Name] == nil {
 			continue
 		}
-		if _, done := f.transfer(at+"."+ns.Name, ns.State, in[ns.Name]); done != nil {
+		if _, done := f.transfer(f.at(at, ".", ns.Name), ns.State, in[ns.Name]); done != nil {
 			out = meet(out, done)
 		}
 	}
@@ -126,61 +152,61 @@ func (f *flow) scope(at string, states asl.States, start string, input *Shape) *
 func (f *flow) transfer(at string, st asl.State, in *Shape) (edges []edge, done *Shape) {
 	switch s := st.(type) {
 	case *asl.Task:
-		eff := f.path(at+".InputPath", in, s.InputPath)
+		eff := f.path(f.at(at, ".InputPath"), in, s.InputPath)
 		params := eff
 		if s.Parameters != nil {
-			params = f.template(at+".Parameters", s.Parameters, eff, nil)
+			params = f.template(f.at(at, ".Parameters"), s.Parameters, eff, nil)
 		}
 		if s.Credentials != nil {
-			f.value(at+".Credentials.RoleArn", s.Credentials.RoleArn, eff, nil)
+			f.value(f.at(at, ".Credentials.RoleArn"), s.Credentials.RoleArn, eff, nil)
 		}
 		result := f.taskResult(at, s, params)
 		return f.finish(at, in, result, s.ResultSelector, s.ResultPath, s.OutputPath, s.Catch, s.Next, s.End)
 	case *asl.Pass:
-		eff := f.path(at+".InputPath", in, s.InputPath)
+		eff := f.path(f.at(at, ".InputPath"), in, s.InputPath)
 		result := eff
 		switch {
 		case s.Result != nil:
-			result = f.value(at+".Result", s.Result, eff, nil)
+			result = f.value(f.at(at, ".Result"), s.Result, eff, nil)
 		case s.Parameters != nil:
-			result = f.template(at+".Parameters", s.Parameters, eff, nil)
+			result = f.template(f.at(at, ".Parameters"), s.Parameters, eff, nil)
 		}
 		return f.finish(at, in, result, nil, s.ResultPath, s.OutputPath, nil, s.Next, s.End)
 	case *asl.Choice:
-		eff := f.path(at+".InputPath", in, s.InputPath)
+		eff := f.path(f.at(at, ".InputPath"), in, s.InputPath)
 		for i, r := range s.Choices {
-			f.condition(fmt.Sprintf("%s.Choices[%d]", at, i), r.Condition, eff)
-			edges = append(edges, edge{r.Next, f.path(at+".OutputPath", present(eff, r.Condition), s.OutputPath)})
+			f.condition(f.atf("%s.Choices[%d]", at, i), r.Condition, eff)
+			edges = append(edges, edge{r.Next, f.path(f.at(at, ".OutputPath"), present(eff, r.Condition), s.OutputPath)})
 		}
 		if s.Default != "" {
-			edges = append(edges, edge{s.Default, f.path(at+".OutputPath", eff, s.OutputPath)})
+			edges = append(edges, edge{s.Default, f.path(f.at(at, ".OutputPath"), eff, s.OutputPath)})
 		}
 		return edges, nil
 	case *asl.Wait:
-		eff := f.path(at+".InputPath", in, s.InputPath)
-		f.readPath(at+".SecondsPath", s.SecondsPath, eff, Number)
-		f.readPath(at+".TimestampPath", s.TimestampPath, eff, String)
-		out := f.path(at+".OutputPath", eff, s.OutputPath)
+		eff := f.path(f.at(at, ".InputPath"), in, s.InputPath)
+		f.readPath(f.at(at, ".SecondsPath"), s.SecondsPath, eff, Number)
+		f.readPath(f.at(at, ".TimestampPath"), s.TimestampPath, eff, String)
+		out := f.path(f.at(at, ".OutputPath"), eff, s.OutputPath)
 		return nextEdge(s.Next, s.End, out)
 	case *asl.Succeed:
-		eff := f.path(at+".InputPath", in, s.InputPath)
-		return nil, f.path(at+".OutputPath", eff, s.OutputPath)
+		eff := f.path(f.at(at, ".InputPath"), in, s.InputPath)
+		return nil, f.path(f.at(at, ".OutputPath"), eff, s.OutputPath)
 	case *asl.Fail:
 		if s.ErrorPath != nil {
-			f.value(at+".ErrorPath", s.ErrorPath, in, nil)
+			f.value(f.at(at, ".ErrorPath"), s.ErrorPath, in, nil)
 		}
 		if s.CausePath != nil {
-			f.value(at+".CausePath", s.CausePath, in, nil)
+			f.value(f.at(at, ".CausePath"), s.CausePath, in, nil)
 		}
 		return nil, nil
 	case *asl.Parallel:
-		eff := f.path(at+".InputPath", in, s.InputPath)
+		eff := f.path(f.at(at, ".InputPath"), in, s.InputPath)
 		if s.Parameters != nil {
-			eff = f.template(at+".Parameters", s.Parameters, eff, nil)
+			eff = f.template(f.at(at, ".Parameters"), s.Parameters, eff, nil)
 		}
 		result := &Shape{Kind: Tuple}
 		for i, b := range s.Branches {
-			out := f.scope(fmt.Sprintf("%s.Branches[%d].States", at, i), b.States, b.StartAt, eff)
+			out := f.scope(f.atf("%s.Branches[%d].States", at, i), b.States, b.StartAt, eff)
 			result.Items = append(result.Items, orAny(out))
 		}
 		return f.finish(at, in, result, s.ResultSelector, s.ResultPath, s.OutputPath, s.Catch, s.Next, s.End)
@@ -191,12 +217,12 @@ func (f *flow) transfer(at string, st asl.State, in *Shape) (edges []edge, done 
 }
 
 func (f *flow) mapState(at string, s *asl.Map, in *Shape) ([]edge, *Shape) {
-	eff := f.path(at+".InputPath", in, s.InputPath)
+	eff := f.path(f.at(at, ".InputPath"), in, s.InputPath)
 	itemsPath := s.ItemsPath
 	if itemsPath == "" {
 		itemsPath = "$"
 	}
-	items := f.resolve(at+".ItemsPath", itemsPath, eff, nil)
+	items := f.resolve(f.at(at, ".ItemsPath"), itemsPath, eff, nil)
 	elem := &Shape{Kind: Any}
 	switch items.Kind {
 	case Array:
@@ -207,15 +233,15 @@ func (f *flow) mapState(at string, s *asl.Map, in *Shape) ([]edge, *Shape) {
 		}
 	case Any:
 	default:
-		f.problem(at+".ItemsPath", "%s is %s, not an array", itemsPath, items.Kind)
+		f.problem(f.at(at, ".ItemsPath"), "%s is %s, not an array", itemsPath, items.Kind)
 	}
 	iteration := elem
 	if s.ItemSelector != nil {
-		iteration = f.template(at+".ItemSelector", s.ItemSelector, eff, elem)
+		iteration = f.template(f.at(at, ".ItemSelector"), s.ItemSelector, eff, elem)
 	}
 	var result *Shape = List(&Shape{Kind: Any})
 	if p := s.ItemProcessor; p != nil {
-		result = List(orAny(f.scope(at+".ItemProcessor.States", p.States, p.StartAt, iteration)))
+		result = List(orAny(f.scope(f.at(at, ".ItemProcessor.States"), p.States, p.StartAt, iteration)))
 	}
 	return f.finish(at, in, result, s.ResultSelector, s.ResultPath, s.OutputPath, s.Catch, s.Next, s.End)
 }
@@ -225,13 +251,13 @@ func (f *flow) mapState(at string, s *asl.Map, in *Shape) ([]edge, *Shape) {
 func (f *flow) finish(at string, in, result *Shape, selector *asl.Object, resultPath, outputPath asl.Path,
 	catch []asl.Catcher, next string, end bool) ([]edge, *Shape) {
 	if selector != nil {
-		result = f.template(at+".ResultSelector", selector, result, nil)
+		result = f.template(f.at(at, ".ResultSelector"), selector, result, nil)
 	}
-	out := f.path(at+".OutputPath", f.place(at+".ResultPath", in, resultPath, result), outputPath)
+	out := f.path(f.at(at, ".OutputPath"), f.place(f.at(at, ".ResultPath"), in, resultPath, result), outputPath)
 	edges, done := nextEdge(next, end, out)
 	errShape := Obj(Req("Error", Str("the error name")), Req("Cause", Str("what went wrong")))
 	for i, c := range catch {
-		edges = append(edges, edge{c.Next, f.place(fmt.Sprintf("%s.Catch[%d].ResultPath", at, i), in, c.ResultPath, errShape)})
+		edges = append(edges, edge{c.Next, f.place(f.atf("%s.Catch[%d].ResultPath", at, i), in, c.ResultPath, errShape)})
 	}
 	return edges, done
 }
@@ -261,15 +287,15 @@ func (f *flow) taskResult(at string, s *asl.Task, params *Shape) *Shape {
 	arn, _ := staticMember(s.Parameters, "StateMachineArn")
 	child := f.children[arn]
 	if child == nil {
-		f.problem(at+".Parameters.StateMachineArn", "starts %q, which is not a workflow of the library (give a static ARN)", arn)
+		f.problem(f.at(at, ".Parameters.StateMachineArn"), "starts %q, which is not a workflow of the library (give a static ARN)", arn)
 		return &Shape{Kind: Any}
 	}
 	if in.Pattern != asl.Sync2 {
-		f.problem(at+".Resource", "starts %s without .sync:2: the result would not carry the child's output", child.Key)
+		f.problem(f.at(at, ".Resource"), "starts %s without .sync:2: the result would not carry the child's output", child.Key)
 	}
 	input, _ := params.field("Input")
 	for _, p := range conform(orAny(input.Shape), child.Input, "") {
-		f.problem(at+".Parameters.Input", "call to %s: %s", child.Key, p)
+		f.problem(f.at(at, ".Parameters.Input"), "call to %s: %s", child.Key, p)
 	}
 	return Obj(Req("Output", child.Output), Req("ExecutionArn", Str("")), Req("Status", Str("")),
 		Req("StartDate", Opaque("")), Req("StopDate", Opaque("")), Req("Input", Opaque("")))
@@ -290,13 +316,13 @@ func staticMember(o *asl.Object, key string) (string, bool) {
 // template computes the shape a payload template builds, checking every
 // path it reads against src (and $$.Map.Item.Value against item).
 func (f *flow) template(at string, o *asl.Object, src, item *Shape) *Shape {
-	out := &Shape{Kind: Object}
+	out := &Shape{Kind: Object, Fields: make([]Field, 0, len(o.Members))}
 	for _, m := range o.Members {
-		key := m.Key
+		dollar := ""
 		if _, dynamic := m.Value.(asl.Expr); dynamic {
-			key += ".$"
+			dollar = ".$"
 		}
-		out.Fields = append(out.Fields, Req(m.Key, f.value(at+"."+key, m.Value, src, item)))
+		out.Fields = append(out.Fields, Req(m.Key, f.value(f.at(at, ".", m.Key, dollar), m.Value, src, item)))
 	}
 	return out
 }
@@ -320,7 +346,7 @@ func (f *flow) value(at string, v asl.Value, src, item *Shape) *Shape {
 	case asl.Array:
 		out := &Shape{Kind: Tuple}
 		for i, e := range v {
-			out.Items = append(out.Items, f.value(fmt.Sprintf("%s[%d]", at, i), e, src, item))
+			out.Items = append(out.Items, f.value(f.atf("%s[%d]", at, i), e, src, item))
 		}
 		return out
 	}
@@ -427,21 +453,21 @@ func dottedKeys(p string) ([]string, bool) {
 // optional field, and only that makes it readable on the rule's branch.
 func (f *flow) condition(at string, c asl.Condition, in *Shape) {
 	for i, op := range c.Operands {
-		f.condition(fmt.Sprintf("%s.%s[%d]", at, c.Operator, i), op, in)
+		f.condition(f.atf("%s.%s[%d]", at, c.Operator, i), op, in)
 	}
 	if c.Variable == "" {
 		return
 	}
 	if c.Operator == asl.IsPresent {
-		f.lookup(at+".Variable", c.Variable, in, nil, true)
+		f.lookup(f.at(at, ".Variable"), c.Variable, in, nil, true)
 		return
 	}
-	got := f.resolve(at+".Variable", c.Variable, in, nil)
+	got := f.resolve(f.at(at, ".Variable"), c.Variable, in, nil)
 	if want, ok := comparedKind(c.Operator); ok && got.Kind != Any && got.Kind != want {
-		f.problem(at+".Variable", "%s compares %s as %s, but it is %s", c.Operator, c.Variable, want, got.Kind)
+		f.problem(f.at(at, ".Variable"), "%s compares %s as %s, but it is %s", c.Operator, c.Variable, want, got.Kind)
 	}
 	if other, ok := c.Value.(string); ok && strings.HasSuffix(string(c.Operator), "Path") {
-		f.resolve(at+"."+string(c.Operator), other, in, nil)
+		f.resolve(f.at(at, ".", string(c.Operator)), other, in, nil)
 	}
 }
 
@@ -602,15 +628,18 @@ func nextToken(p string) (tok, rest string, ok bool) {
 // contextShape is the context object; $$.Map.Item is only there for an
 // ItemSelector (item is the element shape).
 func contextShape(item *Shape) *Shape {
-	ctx := Obj(
-		Req("Execution", Obj(Req("Id", Str("")), Req("Name", Str("")), Req("StartTime", Str("")),
-			Req("Input", Opaque("")), Req("RoleArn", Str("")), Req("RedriveCount", Num("")))),
-		Req("State", Obj(Req("Name", Str("")), Req("EnteredTime", Str("")), Req("RetryCount", Num("")))),
-		Req("StateMachine", Obj(Req("Id", Str("")), Req("Name", Str("")))),
-		Opt("Task", Obj(Req("Token", Str("")))),
-	)
 	if item != nil {
-		ctx = ctx.with(Req("Map", Obj(Req("Item", Obj(Req("Index", Num("")), Req("Value", item))))))
+		return contextObject.with(Req("Map", Obj(Req("Item", Obj(Req("Index", Num("")), Req("Value", item))))))
 	}
-	return ctx
+	return contextObject
 }
+
+// contextObject is the context object without $$.Map, built once: shapes
+// are never modified (with and meet build new ones).
+var contextObject = Obj(
+	Req("Execution", Obj(Req("Id", Str("")), Req("Name", Str("")), Req("StartTime", Str("")),
+		Req("Input", Opaque("")), Req("RoleArn", Str("")), Req("RedriveCount", Num("")))),
+	Req("State", Obj(Req("Name", Str("")), Req("EnteredTime", Str("")), Req("RetryCount", Num("")))),
+	Req("StateMachine", Obj(Req("Id", Str("")), Req("Name", Str("")))),
+	Opt("Task", Obj(Req("Token", Str("")))),
+)

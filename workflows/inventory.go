@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/refreshgen/refreshgen/asl"
@@ -63,6 +64,9 @@ type bindings map[string]Values
 
 func (b bindings) add(path string, v Values) bool {
 	old, ok := b[path]
+	if ok && (old.Unknown || !v.Unknown) && !slices.ContainsFunc(v.Static, func(s string) bool { return !slices.Contains(old.Static, s) }) {
+		return false // nothing new: the union would be old
+	}
 	merged := old.union(v)
 	if ok && merged.equal(old) {
 		return false
@@ -87,13 +91,17 @@ func Inventory(machines []Machine) []Call {
 		lib.byARN[machines[i].ARN] = &machines[i]
 		lib.order[&machines[i]] = i
 	}
-	var calls []Call
+	var roots []*Machine
 	for i := range machines {
 		if machines[i].Workflow.Group == GroupOrchestrator {
-			calls = append(calls, lib.callsFrom(&machines[i])...)
+			roots = append(roots, &machines[i])
 		}
 	}
-	return calls
+	// The refreshes are followed apart (lib is only read), over the CPUs,
+	// and their calls joined in the orchestrators' order.
+	perRoot := make([][]Call, len(roots))
+	forEach(len(roots), func(i int) { perRoot[i] = lib.callsFrom(roots[i]) })
+	return slices.Concat(perRoot...)
 }
 
 // library indexes the machines of a spec.
@@ -105,11 +113,18 @@ type library struct {
 // callsFrom returns the calls of one orchestrator and of every workflow it
 // starts, with the values that refresh gives them.
 func (lib library) callsFrom(root *Machine) []Call {
-	inv := &inventory{library: lib, inputs: map[*Machine]bindings{root: {}}, reached: map[*Machine]bool{root: true}}
-	for changed := true; changed; { // input bindings only grow: this ends
-		changed = false
+	inv := &inventory{library: lib, inputs: map[*Machine]bindings{root: {}}, reached: map[*Machine]bool{root: true},
+		dirty: map[*Machine]bool{root: true}}
+	// Input bindings only grow: this ends. A walk of a machine depends on
+	// its input bindings alone, so only a machine whose bindings grew (or
+	// that was just reached) is walked again; every order of the walks
+	// ends at the same bindings.
+	for len(inv.dirty) > 0 {
 		for _, m := range inv.reachedList() {
-			changed = inv.machine(m, false) || changed
+			if inv.dirty[m] {
+				delete(inv.dirty, m)
+				inv.machine(m, false)
+			}
 		}
 	}
 	for _, m := range inv.reachedList() {
@@ -133,6 +148,7 @@ type inventory struct {
 	library
 	inputs  map[*Machine]bindings
 	reached map[*Machine]bool // started by an orchestrator, at any depth
+	dirty   map[*Machine]bool // reached machines whose bindings grew since their last walk
 	record  bool
 	calls   []Call
 }
@@ -170,13 +186,20 @@ func (inv *inventory) machine(m *Machine, record bool) bool {
 func (inv *inventory) states(sc scope, at string, states asl.States) bool {
 	changed := false
 	for _, ns := range states {
-		where := at + "." + ns.Name
+		where := "" // where a call is, for the calls recorded: not built before
+		if inv.record {
+			where = at + "." + ns.Name
+		}
 		switch s := ns.State.(type) {
 		case *asl.Task:
 			changed = inv.task(sc, where, s) || changed
 		case *asl.Parallel:
 			for i, b := range s.Branches {
-				changed = inv.states(sc, fmt.Sprintf("%s.Branches[%d].States", where, i), b.States) || changed
+				branch := ""
+				if inv.record {
+					branch = fmt.Sprintf("%s.Branches[%d].States", where, i)
+				}
+				changed = inv.states(sc, branch, b.States) || changed
 			}
 		case *asl.Map:
 			if s.ItemProcessor == nil {
@@ -196,7 +219,11 @@ func (inv *inventory) states(sc scope, at string, states asl.States) bool {
 					}
 				}
 			}
-			changed = inv.states(inner, where+".ItemProcessor.States", s.ItemProcessor.States) || changed
+			processor := ""
+			if inv.record {
+				processor = where + ".ItemProcessor.States"
+			}
+			changed = inv.states(inner, processor, s.ItemProcessor.States) || changed
 		}
 	}
 	return changed
@@ -233,6 +260,10 @@ func (inv *inventory) task(sc scope, at string, t *asl.Task) bool {
 	if err != nil {
 		return false
 	}
+	starts := in.Service == "states" && in.Action == "startExecution"
+	if !inv.record && !starts {
+		return false // until the bindings are final, only what children get matters
+	}
 	params := bindings{}
 	if t.Parameters != nil {
 		evalValue(sc, "", t.Parameters, "", params)
@@ -247,7 +278,7 @@ func (inv *inventory) task(sc scope, at string, t *asl.Task) bool {
 	if inv.record && !never {
 		inv.calls = append(inv.calls, Call{Machine: sc.m, State: at, Integration: in, Role: role[""], Params: params})
 	}
-	if in.Service != "states" || in.Action != "startExecution" {
+	if !starts {
 		return false
 	}
 	arn, _ := staticMember(t.Parameters, "StateMachineArn")
@@ -264,6 +295,9 @@ func (inv *inventory) task(sc scope, at string, t *asl.Task) bool {
 			changed = inv.inputs[child].add(rest, v) || changed
 		}
 	}
+	if changed {
+		inv.dirty[child] = true
+	}
 	return changed
 }
 
@@ -273,6 +307,10 @@ func evalValue(sc scope, item string, v asl.Value, at string, out bindings) {
 	switch v := v.(type) {
 	case asl.Str:
 		out.add(at, Values{Static: []string{string(v)}})
+	case asl.Bool: // a switch such as ManageMasterUserPassword: its presence adds needs
+		out.add(at, Values{Static: []string{strconv.FormatBool(bool(v))}})
+	case asl.Num:
+		out.add(at, Values{Static: []string{strconv.FormatFloat(float64(v), 'f', -1, 64)}})
 	case asl.Ref:
 		copyRef(sc, item, string(v), at, out)
 	case *asl.Intrinsic:

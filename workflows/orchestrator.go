@@ -3,6 +3,7 @@ package workflows
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/refreshgen/refreshgen/asl"
 	"github.com/refreshgen/refreshgen/names"
@@ -38,7 +39,7 @@ type orchestration struct {
 }
 
 // The failure path: every phase's Catch goes here with the error at $.Error.
-const failed = "CleanUpAfterFailure"
+const failed = "FailureCause"
 
 func (o *orchestration) machine() *asl.Machine {
 	phases := []func(next string) string{o.prepare, o.copyData, o.scaleDown, o.swap, o.repoint, o.rotate, o.scaleUp, o.cleanUp, o.notifySuccess}
@@ -125,9 +126,14 @@ func stateName(label string) string {
 func (o *orchestration) prepare(next string) string {
 	var dbs asl.Array
 	for _, db := range o.r.Databases {
-		old, final := "", ""
+		// A previous run's -old is deleted now: with its final snapshot
+		// when the spec asks for one (whatever keep_old kept it for).
+		old, final := "", asl.Value(asl.Str(""))
 		if db.Swap == spec.SwapRename {
 			old = names.OldCluster(db)
+			if db.FinalSnapshot {
+				final = o.finalSnapshotID(db)
+			}
 		}
 		dbs = append(dbs, asl.Obj(
 			asl.Field("Name", asl.Str(db.Name)),
@@ -138,7 +144,7 @@ func (o *orchestration) prepare(next string) string {
 				asl.Field("Target", asl.Str(db.TargetCluster)),
 				asl.Field("Restore", asl.Str(o.restoreID(db))),
 				asl.Field("Old", asl.Str(old)),
-				asl.Field("OldFinalSnapshotId", asl.Str(final)),
+				asl.Field("OldFinalSnapshotId", final),
 			)),
 		))
 	}
@@ -207,6 +213,17 @@ func (o *orchestration) copyData(next string) string {
 	return "Copy"
 }
 
+// copyBudget bounds each step of a copy, in seconds: the refresh's timeout
+// less a reserve for what follows (the swap, cleanup and the failure
+// notification). A step that runs out fails with States.Timeout into the
+// failure path, which then still has time to clean up and report; the
+// child workflows' own waits, sized for large clusters, may be longer.
+// ASL bounds Task states only, not a Parallel, hence one bound per step.
+func (o *orchestration) copyBudget() int {
+	reserve := min(o.r.Timeout/2, 2*time.Hour)
+	return int((o.r.Timeout - reserve).Seconds())
+}
+
 // branch collects the states of one Parallel branch.
 type branch struct {
 	o      *orchestration
@@ -223,6 +240,7 @@ func (o *orchestration) newBranch(label string) *branch {
 // add appends a child call to the branch, after the previous one.
 func (b *branch) add(step string, t *asl.Task, resultPath string) {
 	name := b.prefix + step
+	t.TimeoutSeconds = b.o.copyBudget()
 	if resultPath == "" {
 		t.ResultPath = asl.Discard()
 	} else {
@@ -265,9 +283,13 @@ func (o *orchestration) databaseBranch(db *spec.Database) asl.Branch {
 	switch db.Strategy {
 	case spec.StrategyClone:
 		cluster := asl.Str(o.ARN("rds", o.r.Source.ID, "cluster:"+db.From.Identifier))
+		// A clone keeps reading the source's storage, encrypted with the
+		// source key, for as long as it lives: its grant stays, under one
+		// name per database so that each run reuses it instead of adding
+		// one (KMS returns the existing grant for the same name).
 		b.add("Grant", o.start(GroupDB, "grant_key", asl.Obj(
 			asl.Field("Source", src), asl.Field("Destination", dst),
-			asl.Field("KmsKeyArn", asl.Str(db.From.KMSKeyARN)), asl.Field("GrantName", asl.Ref("$.Run.Token")))), "")
+			asl.Field("KmsKeyArn", asl.Str(db.From.KMSKeyARN)), asl.Field("GrantName", asl.Str(o.SnapshotPrefix(o.r, db)+"-clone")))), "")
 		b.add("Share", o.start(GroupDB, "share_cluster", asl.Obj(
 			asl.Field("Source", src), asl.Field("Destination", dst), asl.Field("ClusterArn", cluster),
 			asl.Field("ShareName", o.shareName(db)), asl.Field("Tags", o.tags()))), "")
@@ -402,8 +424,15 @@ func (o *orchestration) fileSystemBranch(fs *spec.FileSystemCopy) asl.Branch {
 		b.add("Replicate", o.start(GroupEFS, "setup_cross_account_replication", asl.Obj(append([]asl.Member{
 			asl.Field("Source", src), asl.Field("Destination", dst),
 			asl.Field("ReplicationRoleArn", asl.Str(o.RoleARN(o.r.Source.ID, o.ReplicationRole())))}, ids...)...)), "")
-		b.add("Synced", o.start(GroupEFS, "wait_replication_complete", asl.Obj(append([]asl.Member{
-			asl.Field("Source", src)}, append(ids, asl.Field("After", asl.Ref("$.Run.StartedAt")))...)...)), "")
+		synced := append([]asl.Member{asl.Field("Source", src)}, append(ids, asl.Field("After", asl.Ref("$.Run.StartedAt")))...)
+		if fs.VerifyFile != "" {
+			// The check-flag-file Lambda runs in the destination, where it
+			// mounts the target: its role invokes it.
+			synced = append(synced, asl.Field("VerifyFile", asl.Str(fs.VerifyFile)),
+				asl.Field("FunctionArn", asl.Str(o.FunctionARN(o.r.Destination, names.FnCheckFlagFile))),
+				asl.Field("Account", dst))
+		}
+		b.add("Synced", o.start(GroupEFS, "wait_replication_complete", asl.Obj(synced...)), "")
 		b.add("Detach", o.start(GroupEFS, "finish_replication", asl.Obj(
 			asl.Field("Account", dst), asl.Field("TargetFileSystemId", asl.Str(fs.TargetFileSystemID)))), "")
 		return b.end(asl.Obj(asl.Field("FileSystem", asl.Str(fs.Name)), asl.Field("Subpath", asl.Str("/"))))
@@ -618,7 +647,7 @@ func (o *orchestration) notifySuccess(next string) string {
 	t.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrAll}, ResultPath: asl.At("$.Error"), Next: "NotifyFailed"}}
 	o.states.Add("Notify", t)
 	o.states.Add("NotifyFailed", &asl.Fail{Error: ErrStepFailed,
-		CausePath: asl.Format("The refresh completed, but its outcome could not be recorded or published: {}", asl.Ref("$.Error.Cause"))})
+		CausePath: asl.Format("The refresh completed, but its outcome could not be recorded or published: {}", asl.Call(asl.FnJsonToString, asl.Ref("$.Error")))})
 	return "Notify"
 }
 
@@ -627,10 +656,22 @@ func (o *orchestration) notifySuccess(next string) string {
 // Each step's own failure is kept and the path goes on: a failed cleanup
 // must not hide the error that caused it.
 func (o *orchestration) failurePath() {
+	// A timeout or a stop carries an error name but no cause; the report
+	// and the final Fail read both.
+	o.states.Add(failed, &asl.Choice{
+		Choices: []asl.Rule{asl.When(asl.TypeTest(asl.IsPresent, "$.Error.Cause", true), "CleanUpAfterFailure")},
+		Default: "NoCause",
+	})
+	o.states.Add("NoCause", &asl.Pass{
+		Parameters: asl.Obj(asl.Field("Error", asl.Ref("$.Error.Error")),
+			asl.Field("Cause", asl.Str("The step ended without a cause: it timed out or was stopped."))),
+		ResultPath: asl.At("$.Error"),
+		Next:       "CleanUpAfterFailure",
+	})
 	cleanup := o.start(GroupUtils, "cleanup_and_stop", o.cleanupLists(true))
 	cleanup.ResultPath, cleanup.Next = asl.At("$.FailureCleanup"), "ScaledDownBeforeFailure"
 	cleanup.Catch = []asl.Catcher{{ErrorEquals: []string{asl.ErrAll}, ResultPath: asl.At("$.CleanupError"), Next: "ScaledDownBeforeFailure"}}
-	o.states.Add(failed, cleanup)
+	o.states.Add("CleanUpAfterFailure", cleanup)
 	next := "NotifyFailure"
 	if _, ok := o.eks(); ok {
 		o.states.Add("ScaledDownBeforeFailure", &asl.Choice{

@@ -33,6 +33,27 @@ func transient(service string) []asl.Retrier {
 	}}
 }
 
+// optimizedErrors are the transient errors of the optimized integrations
+// the workflows use. Their names do not follow the aws-sdk rule: the
+// prefix is the integration's ("DynamoDB", uppercase DB, per the Step
+// Functions Developer Guide) and the generic exception keeps the Java
+// SDK's class name, as Lambda.AWSLambdaException does.
+var optimizedErrors = map[string][]string{
+	"dynamodb": {asl.ErrDynamoDBThroughputExceeded, "DynamoDB.ThrottlingException", "DynamoDB.RequestLimitExceeded",
+		"DynamoDB.InternalServerErrorException", "DynamoDB.AmazonDynamoDBException", "DynamoDB.SdkClientException"},
+	"sns":    {"SNS.ThrottledException", "SNS.InternalErrorException", "SNS.AmazonSNSException", "SNS.SdkClientException"},
+	"states": {"StepFunctions.ExecutionLimitExceededException", "StepFunctions.AWSStepFunctionsException", "StepFunctions.SdkClientException"},
+}
+
+// optimizedTransient retries the transient errors of an optimized
+// integration, like transient does for the aws-sdk ones.
+func optimizedTransient(service string) []asl.Retrier {
+	return []asl.Retrier{{
+		ErrorEquals:     optimizedErrors[service],
+		IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: asl.JitterFull,
+	}}
+}
+
 // call returns a Task calling service:action with the role whose ARN is at
 // rolePath (a cross-account call), retrying transient errors.
 func (e *Env) call(service, action, rolePath string, params *asl.Object) *asl.Task {
@@ -65,7 +86,7 @@ func (e *Env) start(group Group, key string, input *asl.Object) *asl.Task {
 		),
 		ResultSelector: asl.Obj(asl.Field("Output", asl.Ref("$.Output"))),
 		Retry: []asl.Retrier{{
-			ErrorEquals:     []string{"StepFunctions.ExecutionLimitExceededException", asl.SDKServiceException("SFN"), asl.SDKError("SFN", "SdkClientException")},
+			ErrorEquals:     optimizedErrors["states"],
 			IntervalSeconds: 5, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: asl.JitterFull,
 		}},
 	}

@@ -122,7 +122,10 @@ func (e *Env) adoptClusterStates() asl.States {
 	var s asl.States
 	describe := e.call("rds", "describeDBClusters", "$.Destination.Account.RoleArn",
 		asl.Obj(asl.Field("DbClusterIdentifier", asl.Ref("$.Destination.Target"))))
-	describe.ResultSelector = asl.Obj(asl.Field("Arn", asl.Ref("$.DbClusters[0].DbClusterArn")))
+	describe.ResultSelector = asl.Obj(
+		asl.Field("Arn", asl.Ref("$.DbClusters[0].DbClusterArn")),
+		asl.Field("Members", asl.Ref("$.DbClusters[0].DbClusterMembers")),
+	)
 	describe.ResultPath = asl.At("$.TargetCluster")
 	describe.Catch = catchTo("IsSwap", asl.ErrRdsDbClusterNotFound)
 	describe.Next = "Adopt"
@@ -132,11 +135,32 @@ func (e *Env) adoptClusterStates() asl.States {
 		asl.Field("Tags", e.managedTagList()),
 	))
 	adopt.Comment = "The spec names this cluster as the target: mark it as refreshgen's."
-	adopt.ResultPath, adopt.Next = asl.Discard(), "IsSwap"
+	adopt.ResultPath, adopt.Next = asl.Discard(), "AdoptInstances"
 	s.Add("Adopt", adopt)
+	// Its instances too: they are deleted with it one day (as the -old of
+	// a later run), and IAM lets a destination role delete only what
+	// carries the managed tag.
+	instance := e.call("rds", "addTagsToResource", "$.Account.RoleArn", asl.Obj(
+		asl.Field("ResourceName", asl.Format(e.ARN("rds", "{}", "db:{}"), asl.Ref("$.Account.AccountId"), asl.Ref("$.InstanceId"))),
+		asl.Field("Tags", e.managedTagList()),
+	))
+	instance.ResultPath, instance.End = asl.Discard(), true
+	var adoptOne asl.States
+	adoptOne.Add("AdoptInstance", instance)
+	s.Add("AdoptInstances", &asl.Map{
+		ItemsPath: "$.TargetCluster.Members",
+		ItemSelector: asl.Obj(
+			asl.Field("Account", asl.Ref("$.Destination.Account")),
+			asl.Field("InstanceId", asl.Ref("$$.Map.Item.Value.DbInstanceIdentifier")),
+		),
+		ItemProcessor: &asl.Processor{StartAt: "AdoptInstance", States: adoptOne},
+		ResultPath:    asl.Discard(),
+		Next:          "IsSwap",
+	})
 	s.Add("IsSwap", &asl.Choice{
-		Comment: "A delete-first swap has no -old name to clear.",
-		Choices: []asl.Rule{asl.When(asl.CompareString("$.Destination.Old", asl.Equals, ""), "Restore")},
+		Comment: "A delete-first swap restores under the target's own name: there is no -old or -restore to clear, " +
+			"and the copy deletes the target itself, with its final snapshot.",
+		Choices: []asl.Rule{asl.When(asl.CompareString("$.Destination.Old", asl.Equals, ""), "Checked")},
 		Default: "Old",
 	})
 	return s
@@ -276,7 +300,7 @@ func buildNotify(e *Env) *asl.Machine {
 			)),
 		),
 		ResultPath: asl.Discard(),
-		Retry:      transient("sns"),
+		Retry:      optimizedTransient("sns"),
 		Next:       "Published",
 	})
 	s.Add("NotPublished", &asl.Pass{Parameters: asl.Obj(asl.Field("Published", asl.Bool(false))), Next: "Done"})
@@ -304,7 +328,7 @@ func (e *Env) recordRun(status asl.Value, next string, more ...asl.Member) *asl.
 		Resource:   asl.DynamoDBPutItem().ARN(e.Partition),
 		Parameters: asl.Obj(asl.Field("TableName", asl.Ref("$.Table")), asl.Field("Item", item)),
 		ResultPath: asl.Discard(),
-		Retry:      transient("dynamodb"),
+		Retry:      optimizedTransient("dynamodb"),
 		Next:       next,
 	}
 }

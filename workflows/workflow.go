@@ -3,8 +3,11 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/refreshgen/refreshgen/asl"
 	"github.com/refreshgen/refreshgen/names"
@@ -47,6 +50,10 @@ type Machine struct {
 	Name       string // the state machine's name
 	ARN        string
 	Definition *asl.Machine
+	// JSON is Definition as asl.Marshal writes it, the bytes the checks
+	// validate against the ASL schema, kept so that the renderers need not
+	// marshal it again; nil if it could not be marshalled.
+	JSON []byte
 	// Problems are what the generation-time checks found (none, always,
 	// in a released refreshgen).
 	Problems []string
@@ -68,26 +75,127 @@ type Env struct {
 // destructive call is behind the managed-tag guard. Any problem is a bug in
 // refreshgen, never in the spec, which was validated before.
 func Generate(s *spec.Spec) ([]Machine, error) {
+	g := Build(s)
+	problems, err := g.Check()
+	for i := range g.Machines {
+		g.Machines[i].Problems = problems[i]
+	}
+	return g.Machines, err
+}
+
+// Generation is the state machines of a spec as Build builds them: not
+// checked yet. Generate is Build, then Check.
+type Generation struct {
+	Machines []Machine // Problems not filled in
+	env      *Env
+	children map[string]*Workflow // by state machine ARN
+	encoded  []asl.Encoding
+}
+
+// Build builds every state machine of a spec and encodes it (Machine.JSON)
+// but does not check it: a caller that has other work to do can check the
+// machines meanwhile, as long as it uses nothing it made of them unless
+// Check found no problem.
+func Build(s *spec.Spec) *Generation {
 	e := &Env{Names: names.New(s), Spec: s, Project: &s.Project, Partition: s.Project.Partition}
 	e.workflows = append(Library(), orchestrators(s)...)
-	children := map[string]*Workflow{}
+	g := &Generation{env: e, children: map[string]*Workflow{}, Machines: make([]Machine, len(e.workflows)),
+		encoded: make([]asl.Encoding, len(e.workflows))}
 	for _, w := range e.workflows {
-		children[e.MachineARN(w)] = w
+		g.children[e.MachineARN(w)] = w
 	}
-	var machines []Machine
-	var errs []error
-	for _, w := range e.workflows {
+	// Each machine is built on its own, reading only e: they are spread
+	// over the CPUs, each into its own slot, so the result is what a loop
+	// gives.
+	forEach(len(e.workflows), func(i int) {
+		w := e.workflows[i]
 		m := w.build(e)
 		if m.TimeoutSeconds == 0 {
 			m.TimeoutSeconds = w.Timeout
 		}
-		problems := e.check(w, m, children)
-		if len(problems) > 0 {
-			errs = append(errs, fmt.Errorf("%s/%s:\n%s", w.Group, w.Key, strings.Join(problems, "\n")))
+		g.encoded[i] = encode(m)
+		g.Machines[i] = Machine{Workflow: w, Name: e.MachineName(w), ARN: e.MachineARN(w), Definition: m, JSON: g.encoded[i].Data}
+	})
+	return g
+}
+
+// encode is asl.Encode, or nothing for a machine it cannot encode: the
+// check encodes it again and reports why, once the ASL rules pass (which
+// they do before asl.Check encodes anything).
+func encode(m *asl.Machine) (enc asl.Encoding) {
+	defer func() {
+		if recover() != nil {
+			enc = asl.Encoding{}
 		}
-		machines = append(machines, Machine{Workflow: w, Name: e.MachineName(w), ARN: e.MachineARN(w), Definition: m, Problems: problems})
+	}()
+	if enc = asl.Encode(m); enc.Err != nil {
+		return asl.Encoding{}
 	}
-	return machines, errors.Join(errs...)
+	return enc
+}
+
+// Check runs every generation-time check on every machine, spread over the
+// CPUs, and returns the problems of each machine (in the order of
+// Machines) and the error Generate returns. It only reads the machines.
+func (g *Generation) Check() ([][]string, error) {
+	e := g.env
+	problems := make([][]string, len(g.Machines))
+	errs := make([]error, len(g.Machines))
+	forEach(len(g.Machines), func(i int) {
+		m := &g.Machines[i]
+		w := m.Workflow
+		problems[i] = e.check(w, m.Definition, g.children, g.encoded[i])
+		g.encoded[i] = asl.Encoding{} // the tree the schema check read is garbage now
+		if len(problems[i]) > 0 {
+			errs[i] = fmt.Errorf("%s/%s:\n%s", w.Group, w.Key, strings.Join(problems[i], "\n"))
+		}
+	})
+	return problems, errors.Join(errs...)
+}
+
+// forEach calls fn(i) for every i in [0, n) on up to GOMAXPROCS
+// goroutines (in order on the caller's own when GOMAXPROCS is 1). fn must
+// write only what belongs to i. A panic in fn is raised again in the
+// caller once every call has returned: the one of the lowest i, which a
+// loop would have raised.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var (
+		next     atomic.Int64
+		mu       sync.Mutex
+		panicAt  = n
+		panicked any
+		wg       sync.WaitGroup
+	)
+	call := func(i int) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				if i < panicAt {
+					panicAt, panicked = i, r
+				}
+				mu.Unlock()
+			}
+		}()
+		fn(i)
+	}
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				call(i)
+			}
+		})
+	}
+	wg.Wait()
+	if panicAt < n {
+		panic(panicked)
+	}
 }
 
 // Example returns the example input of a workflow, for running it alone.
@@ -98,10 +206,11 @@ func (e *Env) Example(w *Workflow) map[string]any {
 	return w.example(e)
 }
 
-// check runs every generation-time check on one machine.
-func (e *Env) check(w *Workflow, m *asl.Machine, children map[string]*Workflow) []string {
+// check runs every generation-time check on one machine, encoded as enc
+// (or not yet, when enc is zero).
+func (e *Env) check(w *Workflow, m *asl.Machine, children map[string]*Workflow, enc asl.Encoding) []string {
 	var problems []string
-	if err := m.Check(asl.CheckOptions{RequireTimeout: true}); err != nil {
+	if err := m.CheckEncoded(asl.CheckOptions{RequireTimeout: true}, enc); err != nil {
 		problems = append(problems, err.Error())
 	}
 	problems = append(problems, checkFlow(m, w.Input, w.Output, children)...)

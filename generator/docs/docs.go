@@ -1,5 +1,14 @@
-// Package docs renders the README of the output folder: what the spec
-// declares, a diagram of the refreshes, and what each part of the tree is.
+// Package docs renders the README of the output folder: the document a
+// platform engineer reads to deploy and operate the tree. What the spec
+// declares, what each refresh's orchestrator does, what each Terraform
+// root creates, how to run and watch a refresh, the IAM roles and their
+// guarantees, every state machine, and what each folder holds.
+//
+// Everything is derived from the renderer's input (the spec, the generated
+// state machines and the derived roles) and from the same path and name
+// functions the other renderers use, so the README describes the tree it
+// sits in. The prose lives in templates/README.md.tmpl; this package only
+// shapes the data, in a fixed order, so the same spec gives the same bytes.
 package docs
 
 import (
@@ -8,13 +17,19 @@ import (
 	"time"
 
 	"github.com/refreshgen/refreshgen/generator"
+	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/spec"
 	"github.com/refreshgen/refreshgen/templates"
+	"github.com/refreshgen/refreshgen/workflows"
 )
 
 // Render returns the README of the rendered tree.
 func Render(in generator.Input) ([]generator.File, error) {
-	data, err := templates.Render("README.md.tmpl", readmeOf(in))
+	r, err := readmeOf(in)
+	if err != nil {
+		return nil, err
+	}
+	data, err := templates.Render("README.md.tmpl", r)
 	if err != nil {
 		return nil, err
 	}
@@ -26,19 +41,27 @@ type readme struct {
 	Accounts                      []*spec.Account
 	Diagram                       string
 	Refreshes                     []refreshDoc
-	Layout                        []layoutRow
+	Files                         filesDoc
+	Roots                         []rootDoc
+	// RunSQL is set when the tree ships the run-sql helper, whose bundle
+	// carries the spec's RDS CA bundle.
+	RunSQL   bool
+	Operate  operateDoc
+	IAM      iamDoc
+	Machines []machineRow
 }
 
 type refreshDoc struct {
 	Name, Source, Destination, When, Timeout, EKS, Notify string
 	Databases, FileSystems                                []item
+	// Orchestrator is the name of the refresh's orchestrator state
+	// machine, Flowchart the Mermaid chart of what it does.
+	Orchestrator, Flowchart string
 }
 
 type item struct{ Name, Detail string }
 
-type layoutRow struct{ Path, What string }
-
-func readmeOf(in generator.Input) readme {
+func readmeOf(in generator.Input) (readme, error) {
 	s := in.Spec
 	r := readme{
 		Project:  s.Project.Name,
@@ -47,12 +70,85 @@ func readmeOf(in generator.Input) readme {
 		Region:   s.Project.Region,
 		Accounts: s.Accounts,
 		Diagram:  diagram(s),
-		Layout:   layout(s),
+		Files:    filesOf(in),
+		Roots:    rootsOf(in),
+		RunSQL:   hasHelper(s, names.FnRunSQL),
+		IAM:      iamOf(in),
+		Machines: machineRows(in),
 	}
 	for _, ref := range s.Refreshes {
-		r.Refreshes = append(r.Refreshes, refreshDocOf(ref))
+		d := refreshDocOf(ref)
+		m := orchestratorOf(in, ref)
+		if m == nil {
+			return readme{}, fmt.Errorf("refresh %s has no orchestrator state machine", ref.Name)
+		}
+		d.Orchestrator = m.Name
+		d.Flowchart = drawFlowchart(m.Definition, childNames(in), branchTitles(ref))
+		r.Refreshes = append(r.Refreshes, d)
 	}
-	return r
+	op, err := operateOf(in)
+	if err != nil {
+		return readme{}, err
+	}
+	r.Operate = op
+	return r, nil
+}
+
+func hasHelper(s *spec.Spec, fn string) bool {
+	for _, h := range names.Helpers(s, nil) {
+		if h == fn {
+			return true
+		}
+	}
+	return false
+}
+
+// orchestratorOf is the orchestrator state machine of refresh r.
+func orchestratorOf(in generator.Input, r *spec.Refresh) *workflows.Machine {
+	for i, m := range in.Machines {
+		if m.Workflow.Group == workflows.GroupOrchestrator && m.Workflow.Key == r.Name {
+			return &in.Machines[i]
+		}
+	}
+	return nil
+}
+
+// childNames names a state machine by its ARN with its workflow key
+// (restore_cluster): short enough for a chart, and the key is the last
+// part of the name in the State machines table.
+func childNames(in generator.Input) func(string) string {
+	keys := map[string]string{}
+	for _, m := range in.Machines {
+		keys[m.ARN] = m.Workflow.Key
+	}
+	return func(arn string) string { return keys[arn] }
+}
+
+// branchTitles names an orchestrator's Copy branch after the database or
+// file system it copies: the orchestrator prefixes the branch's state
+// names with the block's name in CamelCase (app_db: AppDb...). A prefix
+// that matches no block, or more than one, is shown as it is.
+func branchTitles(r *spec.Refresh) func(string) string {
+	fold := func(s string) string {
+		return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s))
+	}
+	return func(prefix string) string {
+		var found []string
+		for _, db := range r.Databases {
+			if fold(db.Name) == fold(prefix) {
+				found = append(found, "database "+db.Name)
+			}
+		}
+		for _, fs := range r.FileSystems {
+			if fold(fs.Name) == fold(prefix) {
+				found = append(found, "file system "+fs.Name)
+			}
+		}
+		if len(found) == 1 {
+			return found[0]
+		}
+		return prefix
+	}
 }
 
 func refreshDocOf(r *spec.Refresh) refreshDoc {
@@ -87,8 +183,8 @@ func databaseDetail(db *spec.Database) string {
 	parts := []string{fmt.Sprintf("`%s` (%s, %s) into `%s`, %s", db.From.Identifier, db.From.Name, db.From.Engine, db.TargetCluster, strategyText[db.Strategy])}
 	switch db.Swap {
 	case spec.SwapRename:
-		parts = append(parts, fmt.Sprintf("restored as `%s%s`, then swapped in by renaming: the previous target becomes `%s%s` and is %s",
-			db.TargetCluster, spec.RestoreSuffix, db.TargetCluster, spec.OldSuffix, keptAs(db)))
+		parts = append(parts, fmt.Sprintf("restored as `%s`, then swapped in by renaming: the previous target becomes `%s` and is %s",
+			names.RestoreCluster(db), names.OldCluster(db), keptAs(db)))
 	case spec.SwapDeleteFirst:
 		parts = append(parts, "the previous target is deleted first"+finalSnapshot(db))
 	}
@@ -147,15 +243,19 @@ func eksDetail(e *spec.EKSUsage) string {
 }
 
 func joinOutcomes(n spec.Notify) string {
-	var out []string
-	for _, o := range n.On {
-		out = append(out, string(o))
-	}
 	topic := "refreshgen's topic"
 	if n.SNSTopicARN != "" {
 		topic = "`" + n.SNSTopicARN + "`"
 	}
-	return strings.Join(out, " and ") + " to " + topic
+	return strings.Join(outcomes(n), " and ") + " to " + topic
+}
+
+func outcomes(n spec.Notify) []string {
+	var out []string
+	for _, o := range n.On {
+		out = append(out, string(o))
+	}
+	return out
 }
 
 // formatDuration writes a duration the way the spec does (6h, 1h30m, 2d).
@@ -170,19 +270,23 @@ func formatDuration(d time.Duration) string {
 			d -= n * u.size
 		}
 	}
+	if b.Len() == 0 {
+		return "0s"
+	}
 	return b.String()
 }
 
 // diagram draws the accounts and the refreshes between them in Mermaid.
 func diagram(s *spec.Spec) string {
+	ids := newMermaidIDs("acct_")
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
 	for _, a := range s.Accounts {
-		fmt.Fprintf(&b, "  %s[\"%s<br/>%s<br/>%s\"]\n", nodeID(a.Name), a.Name, a.ID, a.Role)
+		fmt.Fprintf(&b, "  %s[%s]\n", ids.id(a.Name), mermaidLines(a.Name, a.ID, string(a.Role)))
 	}
 	if o := s.Orchestrator(); o != nil {
 		for _, r := range s.Refreshes {
-			fmt.Fprintf(&b, "  %s -. \"orchestrates %s\" .-> %s\n", nodeID(o.Name), r.Name, nodeID(r.Destination.Name))
+			fmt.Fprintf(&b, "  %s -. \"orchestrates %s\" .-> %s\n", ids.id(o.Name), mermaidText(r.Name), ids.id(r.Destination.Name))
 		}
 	}
 	for _, r := range s.Refreshes {
@@ -193,25 +297,12 @@ func diagram(s *spec.Spec) string {
 		for _, f := range r.FileSystems {
 			what = append(what, f.Name)
 		}
-		fmt.Fprintf(&b, "  %s -- \"%s: %s\" --> %s\n", nodeID(r.Source.Name), r.Name, strings.Join(what, ", "), nodeID(r.Destination.Name))
+		fmt.Fprintf(&b, "  %s -- \"%s\" --> %s\n", ids.id(r.Source.Name), mermaidText(r.Name+": "+strings.Join(what, ", ")), ids.id(r.Destination.Name))
 	}
 	return b.String()
 }
 
-// nodeID makes a block name safe as a Mermaid node id.
-func nodeID(name string) string {
-	return "acct_" + strings.ReplaceAll(name, "-", "_")
-}
-
-// layout describes the parts of the tree this spec produces.
-func layout(s *spec.Spec) []layoutRow {
-	var rows []layoutRow
-	for _, r := range s.Refreshes {
-		for _, db := range r.Databases {
-			if len(db.PostRestoreSQL) > 0 {
-				rows = append(rows, layoutRow{"sql/" + r.Name + "/" + db.Name + "/", "the post-restore SQL of refresh " + r.Name + ", database " + db.Name + ", in run order"})
-			}
-		}
-	}
-	return rows
+// cell makes text safe in a Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
 }

@@ -4,10 +4,14 @@ package render
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/refreshgen/refreshgen/generator"
 	"github.com/refreshgen/refreshgen/generator/docs"
 	"github.com/refreshgen/refreshgen/generator/iampolicies"
+	"github.com/refreshgen/refreshgen/generator/kubernetes"
 	"github.com/refreshgen/refreshgen/generator/lambdazips"
 	"github.com/refreshgen/refreshgen/generator/sqlscripts"
 	"github.com/refreshgen/refreshgen/generator/stepfunctions"
@@ -28,6 +32,7 @@ var renderers = []renderer{
 	{"sql", sqlscripts.Render},
 	{"stepfunctions", stepfunctions.Render},
 	{"iam", iampolicies.Render},
+	{"kubernetes", kubernetes.Render},
 	{"terraform", terraform.Render},
 }
 
@@ -35,26 +40,119 @@ var renderers = []renderer{
 // (two renderers claiming one path, an unsafe path), never the spec's: the
 // spec was validated before.
 func Tree(in generator.Input) (*generator.Tree, error) {
-	machines, err := workflows.Generate(in.Spec)
-	if err != nil {
-		return nil, fmt.Errorf("state machines: %w", err)
+	// The checks of the state machines take as long as all the rest: they
+	// run while the roles are derived and the files rendered from the
+	// machines as built, and nothing made of them is used unless the
+	// checks pass. What Tree returns is what it returned when it checked
+	// first: the checks' error (or panic) comes before any other.
+	g := workflows.Build(in.Spec)
+	var checkErr error
+	var checkPanic any
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		defer func() { checkPanic = recover() }()
+		_, checkErr = g.Check()
+	}()
+	t, renderPanic, err := render(in, g.Machines)
+	<-checked
+	switch {
+	case checkPanic != nil:
+		panic(checkPanic)
+	case checkErr != nil:
+		return nil, fmt.Errorf("state machines: %w", checkErr)
+	case renderPanic != nil:
+		panic(renderPanic)
 	}
+	return t, err
+}
+
+// render derives the roles of machines and runs every renderer; a panic
+// is returned, to be raised once the checks are known.
+func render(in generator.Input, machines []workflows.Machine) (t *generator.Tree, panicked any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			t, panicked, err = nil, r, nil
+		}
+	}()
 	rs, err := roles.Derive(in.Spec, machines)
 	if err != nil {
-		return nil, fmt.Errorf("IAM roles: %w", err)
+		return nil, nil, fmt.Errorf("IAM roles: %w", err)
 	}
 	in.Machines, in.Roles = machines, rs
-	t := generator.NewTree()
-	for _, r := range renderers {
-		files, err := r.render(in)
+	// The renderers only read in: they run side by side (the last, the
+	// largest, first), and their files are added in the order of
+	// renderers, as one after the other would add them.
+	n := len(renderers)
+	outs := make([][]generator.File, n)
+	errs := make([]error, n)
+	panics := make([]any, n)
+	forEach(n, func(j int) {
+		i := n - 1 - j
+		defer func() { panics[i] = recover() }()
+		outs[i], errs[i] = renderers[i].render(in)
+	})
+	for _, p := range panics {
+		if p != nil {
+			panic(p) // the first renderer's, as in a loop
+		}
+	}
+	t = generator.NewTree()
+	for i, r := range renderers {
+		files, err := outs[i], errs[i]
 		if err != nil {
-			return nil, fmt.Errorf("%s renderer: %w", r.name, err)
+			return nil, nil, fmt.Errorf("%s renderer: %w", r.name, err)
 		}
 		for _, f := range files {
 			if err := t.Add(f); err != nil {
-				return nil, fmt.Errorf("%s renderer: %w", r.name, err)
+				return nil, nil, fmt.Errorf("%s renderer: %w", r.name, err)
 			}
 		}
 	}
-	return t, nil
+	return t, nil, nil
+}
+
+// forEach calls fn(i) for every i in [0, n) on up to GOMAXPROCS
+// goroutines (in order on the caller's own when GOMAXPROCS is 1). fn must
+// write only what belongs to i. A panic in fn is raised again in the
+// caller once every call has returned: the one of the lowest i, which a
+// loop would have raised.
+func forEach(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var (
+		next     atomic.Int64
+		mu       sync.Mutex
+		panicAt  = n
+		panicked any
+		wg       sync.WaitGroup
+	)
+	call := func(i int) {
+		defer func() {
+			if r := recover(); r != nil {
+				mu.Lock()
+				if i < panicAt {
+					panicAt, panicked = i, r
+				}
+				mu.Unlock()
+			}
+		}()
+		fn(i)
+	}
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				call(i)
+			}
+		})
+	}
+	wg.Wait()
+	if panicAt < n {
+		panic(panicked)
+	}
 }

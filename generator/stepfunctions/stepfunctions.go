@@ -20,9 +20,12 @@ func Path(w *workflows.Workflow) string {
 func Render(in generator.Input) ([]generator.File, error) {
 	var files []generator.File
 	for _, m := range in.Machines {
-		data, err := asl.Marshal(m.Definition)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", m.Name, err)
+		data := m.JSON // as workflows.Build marshalled it, the bytes its checks validate
+		if data == nil {
+			var err error
+			if data, err = asl.Marshal(m.Definition); err != nil {
+				return nil, fmt.Errorf("%s: %w", m.Name, err)
+			}
 		}
 		files = append(files, generator.File{Path: Path(m.Workflow), Kind: generator.KindASL, Data: data})
 	}

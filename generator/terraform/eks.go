@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/refreshgen/refreshgen/generator/kubernetes"
 	"github.com/refreshgen/refreshgen/spec"
 )
 
@@ -11,14 +12,17 @@ func eksVariables() []*hclwrite.Block {
 		field{"scope_type", tString()}, field{"namespaces", optional(listOf(tString()))},
 	)
 	return []*hclwrite.Block{
-		variable("eks_clusters", "EKS clusters where the account role gets an access entry.", setOf(tString()), strs(nil)),
+		variable("eks_clusters", "EKS clusters where the account role gets an access entry, by cluster name, with the Kubernetes groups the entry maps the role to: where refreshes repoint volume claims, the group the RBAC rendered under kubernetes/ grants; elsewhere none.",
+			mapOf(objectOf(field{"kubernetes_groups", optional(setOf(tString()))})), mapping(nil)),
 		variable("eks_access_policies", `EKS access policies of the account role, by "<cluster>/<policy>": the cluster, the policy's ARN, its scope type (cluster or namespace) and, for namespace scope, the namespaces.`,
 			mapOf(association), mapping(nil)),
 	}
 }
 
 // eksResources let the account role into the clusters: a STANDARD access
-// entry each, with the access policies the spec grants at their scope.
+// entry each, with the access policies the spec grants at their scope and,
+// where refreshes repoint volume claims, the Kubernetes group the rendered
+// RBAC binds (no access policy short of cluster-admin reaches volumes).
 func eksResources() []*hclwrite.Block {
 	return []*hclwrite.Block{eksAccessEntry(), eksAccessPolicyAssociation()}
 }
@@ -35,6 +39,7 @@ func eksAccessEntry() *hclwrite.Block {
 		attr("cluster_name", ref("each.key")),
 		attr("principal_arn", ref("local.role_arn")),
 		attr("type", str("STANDARD")),
+		attr("kubernetes_groups", ref("each.value.kubernetes_groups")),
 	)
 }
 
@@ -52,15 +57,30 @@ func eksAccessPolicyAssociation() *hclwrite.Block {
 }
 
 // eksArgs grant the account role the access policies of the EKS clusters
-// of account a; no namespaces means cluster scope.
+// of account a; no namespaces means cluster scope. In the clusters where
+// refreshes repoint volume claims, the access entry maps the role to the
+// group the rendered RBAC grants.
 func (r *renderer) eksArgs(a *spec.Account) []item {
-	var clusters []string
-	var policies []entry
+	storage := map[string]bool{}
+	for _, c := range kubernetes.Clusters(r.spec) {
+		if c.Account == a {
+			storage[c.ClusterName] = true
+		}
+	}
+	var clusters, policies []entry
+	seen := map[string]bool{}
 	for _, c := range r.spec.EKSClusters {
 		if c.Account != a {
 			continue
 		}
-		clusters = append(clusters, c.ClusterName)
+		if !seen[c.ClusterName] { // two eks blocks may name one cluster: one entry
+			seen[c.ClusterName] = true
+			var fields []field
+			if storage[c.ClusterName] {
+				fields = append(fields, field{"kubernetes_groups", strs([]string{r.names.KubernetesGroup()})})
+			}
+			clusters = append(clusters, entry{c.ClusterName, object(fields...)})
+		}
 		for _, p := range c.AccessPolicies {
 			fields := []field{{"cluster_name", str(c.ClusterName)}, {"policy_arn", str(p.PolicyARN)}, {"scope_type", str("cluster")}}
 			if len(p.Namespaces) > 0 {
@@ -73,5 +93,5 @@ func (r *renderer) eksArgs(a *spec.Account) []item {
 	if len(clusters) == 0 {
 		return nil
 	}
-	return []item{attr("eks_clusters", strs(clusters)), attr("eks_access_policies", mapping(policies))}
+	return []item{attr("eks_clusters", mapping(clusters)), attr("eks_access_policies", mapping(policies))}
 }

@@ -141,7 +141,7 @@ func object(fields ...field) expr {
 	for i, f := range fields {
 		attrs[i] = hclwrite.ObjectAttrTokens{Name: ident(f.name), Value: f.value}
 	}
-	return hclwrite.TokensForObject(attrs)
+	return objectTokens(attrs)
 }
 
 // An entry is one element of a map.
@@ -159,7 +159,27 @@ func mapping(entries []entry) expr {
 	for i, e := range entries {
 		attrs[i] = hclwrite.ObjectAttrTokens{Name: str(e.key), Value: e.value}
 	}
-	return hclwrite.TokensForObject(attrs)
+	return objectTokens(attrs)
+}
+
+// objectTokens is hclwrite.TokensForObject without its formatting pass,
+// which only sets the spaces between tokens: the file's Bytes formats
+// every token of the file again, from scratch, so the pass made no
+// difference to the output, and it was the renderer's largest cost (each
+// object of a nesting was formatted again by each object around it, and
+// aligning its "=" counts the grapheme clusters of each line's name).
+func objectTokens(attrs []hclwrite.ObjectAttrTokens) hclwrite.Tokens {
+	toks := hclwrite.Tokens{{Type: hclsyntax.TokenOBrace, Bytes: []byte{'{'}}}
+	if len(attrs) > 0 {
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte{'\n'}})
+	}
+	for _, attr := range attrs {
+		toks = append(toks, attr.Name...)
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenEqual, Bytes: []byte{'='}})
+		toks = append(toks, attr.Value...)
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenNewline, Bytes: []byte{'\n'}})
+	}
+	return append(toks, &hclwrite.Token{Type: hclsyntax.TokenCBrace, Bytes: []byte{'}'}})
 }
 
 // Type constraints of variables. Like every expr they are built afresh for

@@ -121,6 +121,9 @@ func (r *renderer) bytes(f tfFile) []byte {
 	return hf.Bytes()
 }
 
+// lineBreaks turns line breaks into spaces. Never modified.
+var lineBreaks = strings.NewReplacer("\n", " ", "\r", " ")
+
 // comment is one "# " line per line of text; a line break inside a line
 // (a spec path may hold one) cannot end the comment early.
 func comment(lines ...string) hclwrite.Tokens {
@@ -128,7 +131,7 @@ func comment(lines ...string) hclwrite.Tokens {
 	for _, l := range lines {
 		text := "#"
 		if l != "" {
-			text += " " + strings.NewReplacer("\n", " ", "\r", " ").Replace(l)
+			text += " " + lineBreaks.Replace(l)
 		}
 		out = append(out, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte(text + "\n")})
 	}

@@ -30,6 +30,10 @@ type Event struct {
 	// ExpectedContent, when given, is compared with the file's content; white space around
 	// either is ignored (writers often end files with a newline).
 	ExpectedContent *string `json:"expected_content,omitempty"`
+	// IncludeContent asks for the content in the result. Off by default:
+	// the result lands in the workflow's state and execution history, and
+	// a file's content has no business there unless someone asks.
+	IncludeContent bool `json:"include_content,omitempty"`
 }
 
 // Result is the output of the check-flag-file Lambda. A missing file (or folder on its path)
@@ -41,7 +45,8 @@ type Result struct {
 	Size      *int64 `json:"size,omitempty"`
 	Modified  string `json:"modified,omitempty"`
 	Truncated *bool  `json:"truncated,omitempty"`
-	// Content holds the first 4 KiB when they are UTF-8; ContentBase64 holds them otherwise.
+	// Content holds the first 4 KiB when they are UTF-8, ContentBase64 holds them otherwise;
+	// only when the event asks (IncludeContent).
 	Content       *string `json:"content,omitempty"`
 	ContentBase64 string  `json:"content_base64,omitempty"`
 	// Matches is present when the event has ExpectedContent: true if the file exists, is not
@@ -74,6 +79,9 @@ func (h *Handler) Handle(_ context.Context, raw json.RawMessage) (*Result, error
 	if ev.ExpectedContent != nil {
 		matches := res.Exists && !*res.Truncated && bytes.Equal(bytes.TrimSpace(res.content()), bytes.TrimSpace([]byte(*ev.ExpectedContent)))
 		res.Matches = &matches
+	}
+	if !ev.IncludeContent {
+		res.Content, res.ContentBase64 = nil, ""
 	}
 	h.Logger.Info("flag file checked", "path", res.Path, "exists", res.Exists, "matches", res.Matches)
 	return res, nil

@@ -75,17 +75,19 @@ func TestHandle(t *testing.T) {
 		want  string
 	}{
 		{"flag matches", map[string]any{"path": "refreshgen/sync/flag", "expected_content": token},
-			`{"path":"refreshgen/sync/flag","exists":true,"size":37,"modified":"2026-11-26T03:12:45.123456789Z","truncated":false,"content":"` + token + `\n","matches":true}`},
+			`{"path":"refreshgen/sync/flag","exists":true,"size":37,"modified":"2026-11-26T03:12:45.123456789Z","truncated":false,"matches":true}`},
 		{"flag differs", map[string]any{"path": "refreshgen/sync/flag", "expected_content": "another"},
-			`{"path":"refreshgen/sync/flag","exists":true,"size":37,"modified":"2026-11-26T03:12:45.123456789Z","truncated":false,"content":"` + token + `\n","matches":false}`},
+			`{"path":"refreshgen/sync/flag","exists":true,"size":37,"modified":"2026-11-26T03:12:45.123456789Z","truncated":false,"matches":false}`},
 		{"no expectation", map[string]any{"path": "refreshgen/sync/flag"},
+			`{"path":"refreshgen/sync/flag","exists":true,"size":37,"modified":"2026-11-26T03:12:45.123456789Z","truncated":false}`},
+		{"content when asked", map[string]any{"path": "refreshgen/sync/flag", "include_content": true},
 			`{"path":"refreshgen/sync/flag","exists":true,"size":37,"modified":"2026-11-26T03:12:45.123456789Z","truncated":false,"content":"` + token + `\n"}`},
 		{"missing file", map[string]any{"path": "refreshgen/sync/nope", "expected_content": token},
 			`{"path":"refreshgen/sync/nope","exists":false,"matches":false}`},
 		{"missing folder", map[string]any{"path": "not/there/flag"}, `{"path":"not/there/flag","exists":false}`},
-		{"binary content", map[string]any{"path": "refreshgen/sync/bin"}, `"content_base64":"AP/+"`},
+		{"binary content", map[string]any{"path": "refreshgen/sync/bin", "include_content": true}, `"content_base64":"AP/+"`},
 		{"empty file", map[string]any{"path": "refreshgen/sync/empty", "expected_content": ""}, `"size":0,`},
-		{"big file is cut", map[string]any{"path": "refreshgen/sync/big", "expected_content": strings.Repeat("x", MaxContent)},
+		{"big file is cut", map[string]any{"path": "refreshgen/sync/big", "expected_content": strings.Repeat("x", MaxContent), "include_content": true},
 			`"truncated":true,"content":"` + strings.Repeat("x", MaxContent) + `","matches":false}`},
 	}
 	for _, tt := range tests {

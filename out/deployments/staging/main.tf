@@ -70,7 +70,11 @@ module "destination_account" {
   sql_scripts = {
     "sql/staging/app/01-anonymize.sql" = "${path.module}/../../sql/staging/app/01-anonymize.sql"
   }
-  eks_clusters = ["staging-eks"]
+  eks_clusters = {
+    "staging-eks" = {
+      kubernetes_groups = ["myapp-refresh-storage"]
+    }
+  }
   eks_access_policies = {
     "staging-eks/edit" = {
       cluster_name = "staging-eks"

@@ -3,9 +3,10 @@
 resource "aws_eks_access_entry" "this" {
   for_each = var.eks_clusters
 
-  cluster_name  = each.key
-  principal_arn = local.role_arn
-  type          = "STANDARD"
+  cluster_name      = each.key
+  principal_arn     = local.role_arn
+  type              = "STANDARD"
+  kubernetes_groups = each.value.kubernetes_groups
 }
 
 resource "aws_eks_access_policy_association" "this" {

@@ -71,7 +71,11 @@ module "destination_account" {
     "sql/qa/orders/01-mask.sql" = "${path.module}/../../sql/qa/orders/01-mask.sql"
     "sql/qa/orders/02-inline-2" = "${path.module}/../../sql/qa/orders/02-inline-2"
   }
-  eks_clusters = ["qa-eks"]
+  eks_clusters = {
+    "qa-eks" = {
+      kubernetes_groups = ["acme-copy-Storage"]
+    }
+  }
   eks_access_policies = {
     "qa-eks/edit" = {
       cluster_name = "qa-eks"

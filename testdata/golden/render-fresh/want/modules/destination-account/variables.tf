@@ -129,9 +129,11 @@ variable "sql_scripts" {
 }
 
 variable "eks_clusters" {
-  description = "EKS clusters where the account role gets an access entry."
-  type        = set(string)
-  default     = []
+  description = "EKS clusters where the account role gets an access entry, by cluster name, with the Kubernetes groups the entry maps the role to: where refreshes repoint volume claims, the group the RBAC rendered under kubernetes/ grants; elsewhere none."
+  type = map(object({
+    kubernetes_groups = optional(set(string))
+  }))
+  default = {}
 }
 
 variable "eks_access_policies" {
