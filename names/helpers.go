@@ -2,6 +2,7 @@ package names
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/refreshgen/refreshgen/spec"
 )
@@ -32,16 +33,8 @@ func Helpers(s *spec.Spec, a *spec.Account) []string {
 	return slices.Compact(out)
 }
 
-// MountingHelper is the helper that mounts the target file system of a
-// copy: get-efs-subpath finds the folder a backup-restore copy restored,
-// check-flag-file reads the verify_file of a replication copy; "" when no
-// helper mounts it.
+// MountingHelper is the function of the helper that mounts the target file
+// system of a copy (see spec.FileSystemCopy.MountingHelper); "" when none.
 func MountingHelper(fs *spec.FileSystemCopy) string {
-	switch {
-	case fs.Strategy == spec.FSBackupRestore:
-		return FnGetEFSSubpath
-	case fs.VerifyFile != "":
-		return FnCheckFlagFile
-	}
-	return ""
+	return strings.ReplaceAll(fs.MountingHelper(), "-", "_")
 }

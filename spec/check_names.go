@@ -20,6 +20,7 @@ func (c *checker) uniqueTargets() {
 	clusters := map[string]target{}
 	filesystems := map[string]target{}
 	parameters := map[string]target{}
+	mounted := map[string]target{}
 	for _, r := range c.spec.Refreshes {
 		if r.Destination == nil {
 			continue
@@ -41,6 +42,7 @@ func (c *checker) uniqueTargets() {
 			at := func(attr string) string { return pointer("refresh", r.Name, "filesystem", f.Name, attr) }
 			what := fmt.Sprintf("refresh %q filesystem %q", r.Name, f.Name)
 			c.claim(filesystems, acct+f.TargetFileSystemID, target{what, at("target_file_system_id")}, "file system "+f.TargetFileSystemID)
+			c.oneMountPerHelper(mounted, acct, f, target{what, at("target_file_system_id")})
 			if f.SubpathParameter != "" {
 				c.claim(parameters, acct+f.SubpathParameter, target{what, at("subpath_parameter")}, "SSM parameter "+f.SubpathParameter)
 			}
@@ -101,4 +103,23 @@ func (c *checker) outputDir() {
 		c.errorAt(pointer("refreshgen", "output_dir"), "Output folder is the spec's folder",
 			`refreshgen owns every file of its output folder's manifest and deletes stale ones, so the output cannot share the spec's folder. Use a subfolder such as "out".`)
 	}
+}
+
+// oneMountPerHelper refuses a second file system copy into an account that
+// needs the same Lambda helper to mount another target: a destination
+// account runs one function per helper, and a Lambda function mounts one
+// file system.
+func (c *checker) oneMountPerHelper(mounted map[string]target, acct string, f *FileSystemCopy, t target) {
+	helper := f.MountingHelper()
+	if helper == "" {
+		return
+	}
+	first, taken := mounted[acct+helper]
+	if !taken {
+		mounted[acct+helper] = t
+		return
+	}
+	c.errorAt(t.ptr, "Second file system for one Lambda helper",
+		"%s and %s both need the %s helper of account %s to mount their target file system, and a Lambda function mounts only one. "+
+			"Copy one of them another way (strategy, verify_file), or into another account.", first.what, t.what, helper, strings.TrimSuffix(acct, "/"))
 }

@@ -265,6 +265,20 @@ type FileSystemCopy struct {
 	DeclRange  hcl.Range
 }
 
+// MountingHelper is the Lambda helper that mounts the copy's target file
+// system: get-efs-subpath finds the folder a backup-restore copy restored,
+// check-flag-file reads the verify_file of a replication copy; "" when no
+// helper mounts it.
+func (f *FileSystemCopy) MountingHelper() string {
+	switch {
+	case f.Strategy == FSBackupRestore:
+		return "get-efs-subpath"
+	case f.VerifyFile != "":
+		return "check-flag-file"
+	}
+	return ""
+}
+
 // EKSUsage is how a refresh treats the EKS cluster that consumes its data.
 type EKSUsage struct {
 	Cluster *EKSCluster

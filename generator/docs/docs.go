@@ -129,9 +129,7 @@ func childNames(in generator.Input) func(string) string {
 // names with the block's name in CamelCase (app_db: AppDb...). A prefix
 // that matches no block, or more than one, is shown as it is.
 func branchTitles(r *spec.Refresh) func(string) string {
-	fold := func(s string) string {
-		return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(s))
-	}
+	fold := func(s string) string { return strings.ToLower(nameFolder.Replace(s)) }
 	return func(prefix string) string {
 		var found []string
 		for _, db := range r.Databases {
@@ -303,6 +301,10 @@ func diagram(s *spec.Spec) string {
 }
 
 // cell makes text safe in a Markdown table cell.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
-}
+func cell(s string) string { return cellEscaper.Replace(s) }
+
+// Replacers are safe for concurrent use and costly to build: built once.
+var (
+	nameFolder  = strings.NewReplacer("_", "", "-", "")
+	cellEscaper = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ")
+)

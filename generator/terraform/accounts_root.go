@@ -59,11 +59,7 @@ func (r *renderer) accountArgs(a *spec.Account, role roles.Role) ([]item, error)
 	if a.Role != spec.RoleDestination {
 		return args, nil
 	}
-	lambdas, err := r.lambdaArgs(a, others)
-	if err != nil {
-		return nil, err
-	}
-	return append(append(append(args, lambdas...), r.sqlArgs(a)...), r.eksArgs(a)...), nil
+	return append(append(append(args, r.lambdaArgs(a, others)...), r.sqlArgs(a)...), r.eksArgs(a)...), nil
 }
 
 // accountRoleArgs create the account role, or attach its policies to the

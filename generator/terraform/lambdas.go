@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -136,11 +135,8 @@ func lambdaFunction() *hclwrite.Block {
 
 // lambdaArgs deploy the helpers whose execution roles package roles made
 // for account a, each mounting the file system its refreshes copy into.
-func (r *renderer) lambdaArgs(a *spec.Account, rs []roles.Role) ([]item, error) {
-	mounts, err := r.mounts(a)
-	if err != nil {
-		return nil, err
-	}
+func (r *renderer) lambdaArgs(a *spec.Account, rs []roles.Role) []item {
+	mounts := r.mounts(a)
 	var functions []entry
 	for _, h := range helpers {
 		role := r.names.LambdaRole(h.fn)
@@ -157,7 +153,7 @@ func (r *renderer) lambdaArgs(a *spec.Account, rs []roles.Role) ([]item, error) 
 		functions = append(functions, entry{h.fn, object(fields...)})
 	}
 	if len(functions) == 0 {
-		return nil, nil
+		return nil
 	}
 	args := []item{
 		attr("functions", mapping(functions)),
@@ -166,29 +162,24 @@ func (r *renderer) lambdaArgs(a *spec.Account, rs []roles.Role) ([]item, error) 
 		attr("log_retention_days", ref("var.log_retention_days")),
 	}
 	if len(a.SecurityGroupIDs) > 0 {
-		return append(args, attr("security_group_ids", strs(a.SecurityGroupIDs))), nil
+		return append(args, attr("security_group_ids", strs(a.SecurityGroupIDs)))
 	}
-	return append(args, attr("vpc_id", str(a.VPCID)), attr("security_group_name", str(r.securityGroupName()))), nil
+	return append(args, attr("vpc_id", str(a.VPCID)), attr("security_group_name", str(r.securityGroupName())))
 }
 
 // mounts is the file system each EFS helper of account a mounts: the
-// target of the copies that call it. A function mounts one file system, so
-// two targets for one helper cannot be deployed.
-func (r *renderer) mounts(a *spec.Account) (map[string]string, error) {
+// target of the copies that call it. The spec refuses two targets for one
+// helper of an account (a Lambda function mounts one file system).
+func (r *renderer) mounts(a *spec.Account) map[string]string {
 	mounts := map[string]string{}
 	for _, rf := range r.refreshesInto(a) {
 		for _, c := range rf.FileSystems {
-			fn := names.MountingHelper(c)
-			if fn == "" {
-				continue
+			if fn := names.MountingHelper(c); fn != "" {
+				mounts[fn] = c.TargetFileSystemID
 			}
-			if prev, ok := mounts[fn]; ok && prev != c.TargetFileSystemID {
-				return nil, fmt.Errorf("the %s helper would mount both %s and %s, and a Lambda function mounts one file system", fn, prev, c.TargetFileSystemID)
-			}
-			mounts[fn] = c.TargetFileSystemID
 		}
 	}
-	return mounts, nil
+	return mounts
 }
 
 // securityGroupName names the helpers' security group. The names package

@@ -30,31 +30,40 @@ func plan(t *testing.T, tf *tftest.Terraform, aws *tftest.AWS, root string) (str
 	return tf.Run(root, aws.Env(), "plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-var", "enforce_account_id=false")
 }
 
-// TestTerraformPlan plans every deployment root with the real provider.
-// The provider validates each state machine definition while it plans,
-// through the stand-in that runs refreshgen's ASL checks.
+// TestTerraformPlan plans every deployment root of every tree with the
+// real provider, and logs how many resources each adds. The provider
+// validates each state machine definition while it plans, through the
+// stand-in that runs refreshgen's ASL checks; each tree has its own.
 func TestTerraformPlan(t *testing.T) {
-	tf, dir := terraformTree(t)
-	ex := exampleTree(t)
-	aws := tftest.StartAWS(t)
-	for _, a := range ex.in.Spec.Accounts {
-		out, err := plan(t, tf, aws, filepath.Join(dir, "deployments", a.Name))
-		if err != nil {
-			t.Errorf("deployments/%s: terraform plan: %v\n%s", a.Name, err, out)
-			continue
+	tf, ws := terraformTrees(t)
+	stands := make([]*tftest.AWS, len(ws.trees))
+	t.Run("roots", func(t *testing.T) {
+		for i, st := range ws.trees {
+			stands[i] = tftest.StartAWS(t)
+			for _, a := range st.ex.in.Spec.Accounts {
+				root := "deployments/" + a.Name
+				t.Run(st.name+"/"+a.Name, func(t *testing.T) {
+					t.Parallel()
+					out, err := plan(t, tf, stands[i], filepath.Join(st.dir, filepath.FromSlash(root)))
+					if err != nil {
+						t.Fatalf("%s %s: terraform plan: %v\n%s", st.name, root, err, out)
+					}
+					m := planSummary.FindStringSubmatch(out)
+					if m == nil || m[2] != "0" || m[3] != "0" {
+						t.Fatalf("%s %s: not a plan that only adds:\n%s", st.name, root, out)
+					}
+					t.Logf("%s %s: %s resources to add", st.name, root, m[1])
+				})
+			}
 		}
-		m := planSummary.FindStringSubmatch(out)
-		if m == nil || m[2] != "0" || m[3] != "0" {
-			t.Errorf("deployments/%s: not a plan that only adds:\n%s", a.Name, out)
-			continue
+	})
+	for i, st := range ws.trees {
+		if got, want := stands[i].Validated(), len(st.ex.in.Machines); got != want {
+			t.Errorf("%s: the provider had %d definitions validated; the tree has %d state machines", st.name, got, want)
 		}
-		t.Logf("deployments/%s: %s resources to add", a.Name, m[1])
-	}
-	if got, want := aws.Validated(), len(ex.in.Machines); got != want {
-		t.Errorf("the provider had %d definitions validated; the tree has %d state machines", got, want)
-	}
-	for _, req := range aws.Unexpected() {
-		t.Errorf("plan made a request the stand-in does not serve: %s", req)
+		for _, req := range stands[i].Unexpected() {
+			t.Errorf("%s: plan made a request the stand-in does not serve: %s", st.name, req)
+		}
 	}
 }
 

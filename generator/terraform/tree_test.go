@@ -45,13 +45,23 @@ var renderExample = sync.OnceValues(func() (*example, error) {
 // renderSpec renders a spec that lives beside the example (it may read its
 // SQL files) with every renderer.
 func renderSpec(src []byte) (*example, error) {
-	res := spec.Load(exampleSpec, src, spec.Options{ToolVersion: "0.1.0", ReadFile: func(rel string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(filepath.Dir(exampleSpec), rel))
+	return renderSpecFile(exampleSpec, exampleSpecPath, src)
+}
+
+// exampleSpecPath is how out/ names the example in its headers.
+const exampleSpecPath = "../examples/refresh.hcl"
+
+// renderSpecFile renders the spec src read from file, which reads its own
+// files beside it, with every renderer; specPath is how the headers of the
+// tree name it, as the CLI would from the tree's folder.
+func renderSpecFile(file, specPath string, src []byte) (*example, error) {
+	res := spec.Load(file, src, spec.Options{ToolVersion: "0.1.0", ReadFile: func(rel string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(filepath.Dir(file), rel))
 	}})
 	if res.Diagnostics.HasErrors() {
 		return nil, res.Diagnostics
 	}
-	in := generator.Input{Spec: res.Spec, SpecPath: "../examples/refresh.hcl", Bundle: stubBundle}
+	in := generator.Input{Spec: res.Spec, SpecPath: specPath, Bundle: stubBundle}
 	tree, err := render.Tree(in)
 	if err != nil {
 		return nil, err
@@ -338,7 +348,7 @@ eks "staging" {`, `  eks {
 
   eks {
     cluster           = eks.staging`)
-	if err == nil || !strings.Contains(err.Error(), "get_efs_subpath helper would mount both") || !strings.Contains(err.Error(), "fs-0fedcba9876543211") {
-		t.Fatalf("got %v, want the error that get_efs_subpath cannot mount two file systems", err)
+	if err == nil || !strings.Contains(err.Error(), "Second file system for one Lambda helper") || !strings.Contains(err.Error(), "get-efs-subpath helper of account staging") {
+		t.Fatalf("got %v, want the diagnostic that get-efs-subpath cannot mount two file systems", err)
 	}
 }

@@ -21,8 +21,10 @@ type Terraform struct {
 
 // Find returns terraform, configured to install hashicorp/aws from the
 // provider mirror only, with a plugin cache in dir (share dir across a test
-// binary). Without terraform or the mirror it skips the test with a loud
-// line, and fails it when CI is set: CI must not pass by skipping.
+// binary; init one folder alone, which fills the cache, before running
+// inits concurrently). Without terraform or the mirror it skips the test
+// with a loud line, and fails it when CI is set: CI must not pass by
+// skipping.
 func Find(t testing.TB, dir string) *Terraform {
 	t.Helper()
 	bin, err := exec.LookPath("terraform")
@@ -34,7 +36,11 @@ func Find(t testing.TB, dir string) *Terraform {
 		unavailable(t, err.Error())
 	}
 	rc := filepath.Join(dir, "terraform.rc")
-	config := fmt.Sprintf("disable_checkpoint = true\n\nprovider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)
+	// The first init copies the provider from the mirror into the cache;
+	// every other one links it from there, lock file or not, and writes
+	// nothing to the cache, so that inits may run concurrently once the
+	// cache holds the provider.
+	config := fmt.Sprintf("disable_checkpoint = true\nplugin_cache_may_break_dependency_lock_file = true\n\nprovider_installation {\n  filesystem_mirror {\n    path = %q\n  }\n}\n", mirror)
 	cache := filepath.Join(dir, "plugin-cache")
 	if err := os.WriteFile(rc, []byte(config), 0o644); err != nil {
 		t.Fatal(err)
