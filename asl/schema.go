@@ -35,6 +35,14 @@ var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 	return c.Compile(schemaURL)
 })
 
+// CompileSchema compiles the schema definitions are checked against, as
+// their first check otherwise does. A command that is about to render
+// calls it in the background while it reads the spec: the compilation
+// takes about as long as the reading.
+func CompileSchema() {
+	_, _ = fastSchema()
+}
+
 // schemaProblems validates a JSON document against schemaJSON. The
 // validator's error tree is flattened to its leaves and sorted, because
 // the order it builds them in follows Go map iteration.

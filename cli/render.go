@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/refreshgen/refreshgen"
+	"github.com/refreshgen/refreshgen/asl"
 	"github.com/refreshgen/refreshgen/generator"
 	"github.com/refreshgen/refreshgen/generator/bundles"
 	"github.com/refreshgen/refreshgen/generator/render"
@@ -26,6 +27,7 @@ type output struct {
 // vet the output folder, render the tree and read the folder. It writes
 // nothing. On failure it has reported why and returns the exit code.
 func (e *Env) prepare(o *options) (*spec.Spec, output, *generator.Plan, int) {
+	go asl.CompileSchema()
 	s, _, code := e.loadSpec(o)
 	if s == nil {
 		return nil, output{}, nil, code

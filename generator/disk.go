@@ -7,6 +7,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/refreshgen/refreshgen/internal/parallel"
 )
 
 // tempPrefix starts the name of every temporary file render writes before
@@ -28,8 +30,9 @@ type Snapshot struct {
 
 // DiskFile is one regular file on disk.
 type DiskFile struct {
-	Data []byte
-	Mode fs.FileMode
+	Data   []byte
+	Mode   fs.FileMode
+	SHA256 string // hex, of Data
 }
 
 // ReadSnapshot reads every file under root. A missing root is an empty
@@ -37,6 +40,7 @@ type DiskFile struct {
 // refreshgen cannot tell its files from the user's.
 func ReadSnapshot(root string) (*Snapshot, error) {
 	s := &Snapshot{Files: map[string]DiskFile{}, Dirs: map[string]bool{}, Others: map[string]bool{}}
+	var paths []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == root {
@@ -53,21 +57,21 @@ func ReadSnapshot(root string) (*Snapshot, error) {
 		case d.IsDir():
 			s.Dirs[rel] = true
 		case d.Type().IsRegular():
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
 			info, err := d.Info()
 			if err != nil {
 				return err
 			}
-			s.Files[rel] = DiskFile{Data: data, Mode: info.Mode().Perm()}
+			s.Files[rel] = DiskFile{Mode: info.Mode().Perm()}
+			paths = append(paths, rel)
 		default:
 			s.Others[rel] = true
 		}
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := s.readFiles(root, paths); err != nil {
 		return nil, err
 	}
 	if f, ok := s.Files[ManifestName]; ok {
@@ -78,6 +82,25 @@ func ReadSnapshot(root string) (*Snapshot, error) {
 		s.Manifest = m
 	}
 	return s, nil
+}
+
+// readFiles reads and digests the files at paths, which the walk listed,
+// spread over the cores: the Lambda bundles are megabytes each.
+func (s *Snapshot) readFiles(root string, paths []string) error {
+	files := make([]DiskFile, len(paths))
+	errs := make([]error, len(paths))
+	parallel.ForEach(len(paths), func(i int) {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(paths[i])))
+		files[i], errs[i] = DiskFile{Data: data, SHA256: digest(data)}, err
+	})
+	for i, p := range paths {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		files[i].Mode = s.Files[p].Mode
+		s.Files[p] = files[i]
+	}
+	return nil
 }
 
 // ManifestError is a previous manifest that cannot be trusted.

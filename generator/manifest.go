@@ -36,11 +36,17 @@ type ManifestEntry struct {
 
 // Manifest returns the manifest of the tree, entries sorted by path.
 func (t *Tree) Manifest() Manifest {
+	return t.manifest(func(f *File) string { return digest(f.Data) })
+}
+
+// manifest returns the manifest of the tree with the sha256 of each file
+// as sum gives it.
+func (t *Tree) manifest(sum func(*File) string) Manifest {
 	m := Manifest{LayoutVersion: LayoutVersion, Files: []ManifestEntry{}}
 	for _, p := range t.Paths() {
 		f := t.files[p]
 		m.Files = append(m.Files, ManifestEntry{
-			Path: p, SHA256: digest(f.Data), Kind: f.Kind, Mode: formatMode(f.Mode), Inputs: f.Inputs,
+			Path: p, SHA256: sum(f), Kind: f.Kind, Mode: formatMode(f.Mode), Inputs: f.Inputs,
 		})
 	}
 	return m

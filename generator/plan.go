@@ -49,7 +49,14 @@ func NewPlan(t *Tree, disk *Snapshot) *Plan {
 			owned[e.Path] = e
 		}
 	}
-	manifest := File{Path: ManifestName, Kind: KindManifest, Mode: ModeFile, Data: t.Manifest().Bytes()}
+	// A file identical to the one on disk has that file's digest.
+	sum := func(f *File) string {
+		if old, ok := disk.Files[f.Path]; ok && bytes.Equal(old.Data, f.Data) {
+			return old.SHA256
+		}
+		return digest(f.Data)
+	}
+	manifest := File{Path: ManifestName, Kind: KindManifest, Mode: ModeFile, Data: t.manifest(sum).Bytes()}
 	var changes []Change
 	for _, p := range t.Paths() {
 		_, isOwned := owned[p]
@@ -113,7 +120,7 @@ func planStale(p string, entry ManifestEntry, disk *Snapshot) (Change, bool) {
 		return Change{}, false
 	}
 	c := Change{Path: p, Action: Delete, Kind: entry.Kind, Old: &old}
-	if digest(old.Data) != entry.SHA256 {
+	if old.SHA256 != entry.SHA256 {
 		c.Reason = "it was edited since refreshgen wrote it"
 	}
 	return c, true

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/refreshgen/refreshgen/asl"
+	"github.com/refreshgen/refreshgen/internal/parallel"
 )
 
 // The inventory lists every call every machine can make, with the role it
@@ -100,7 +101,7 @@ func Inventory(machines []Machine) []Call {
 	// The refreshes are followed apart (lib is only read), over the CPUs,
 	// and their calls joined in the orchestrators' order.
 	perRoot := make([][]Call, len(roots))
-	forEach(len(roots), func(i int) { perRoot[i] = lib.callsFrom(roots[i]) })
+	parallel.ForEach(len(roots), func(i int) { perRoot[i] = lib.callsFrom(roots[i]) })
 	return slices.Concat(perRoot...)
 }
 

@@ -3,13 +3,11 @@ package workflows
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/refreshgen/refreshgen/asl"
+	"github.com/refreshgen/refreshgen/internal/parallel"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/spec"
 )
@@ -107,7 +105,7 @@ func Build(s *spec.Spec) *Generation {
 	// Each machine is built on its own, reading only e: they are spread
 	// over the CPUs, each into its own slot, so the result is what a loop
 	// gives.
-	forEach(len(e.workflows), func(i int) {
+	parallel.ForEach(len(e.workflows), func(i int) {
 		w := e.workflows[i]
 		m := w.build(e)
 		if m.TimeoutSeconds == 0 {
@@ -141,7 +139,7 @@ func (g *Generation) Check() ([][]string, error) {
 	e := g.env
 	problems := make([][]string, len(g.Machines))
 	errs := make([]error, len(g.Machines))
-	forEach(len(g.Machines), func(i int) {
+	parallel.ForEach(len(g.Machines), func(i int) {
 		m := &g.Machines[i]
 		w := m.Workflow
 		problems[i] = e.check(w, m.Definition, g.children, g.encoded[i])
@@ -151,51 +149,6 @@ func (g *Generation) Check() ([][]string, error) {
 		}
 	})
 	return problems, errors.Join(errs...)
-}
-
-// forEach calls fn(i) for every i in [0, n) on up to GOMAXPROCS
-// goroutines (in order on the caller's own when GOMAXPROCS is 1). fn must
-// write only what belongs to i. A panic in fn is raised again in the
-// caller once every call has returned: the one of the lowest i, which a
-// loop would have raised.
-func forEach(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var (
-		next     atomic.Int64
-		mu       sync.Mutex
-		panicAt  = n
-		panicked any
-		wg       sync.WaitGroup
-	)
-	call := func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				mu.Lock()
-				if i < panicAt {
-					panicAt, panicked = i, r
-				}
-				mu.Unlock()
-			}
-		}()
-		fn(i)
-	}
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				call(i)
-			}
-		})
-	}
-	wg.Wait()
-	if panicAt < n {
-		panic(panicked)
-	}
 }
 
 // Example returns the example input of a workflow, for running it alone.

@@ -5,10 +5,15 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 
 	"github.com/refreshgen/refreshgen/cli"
+	"github.com/refreshgen/refreshgen/generator/render"
 )
 
 func main() {
+	if os.Getenv("GOGC") == "" { // a user's GOGC still wins
+		debug.SetGCPercent(render.GCPercent)
+	}
 	os.Exit(cli.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -5,8 +5,6 @@
 package bundles
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"io/fs"
 	"sync"
 
@@ -75,14 +73,9 @@ func recorded(prev *generator.Snapshot, digest string) ([]byte, bool) {
 		if e.Inputs != digest {
 			continue
 		}
-		if f, ok := prev.Files[e.Path]; ok && sha256Hex(f.Data) == e.SHA256 {
+		if f, ok := prev.Files[e.Path]; ok && f.SHA256 == e.SHA256 {
 			return f.Data, true
 		}
 	}
 	return nil, false
-}
-
-func sha256Hex(data []byte) string {
-	sum := sha256.Sum256(data)
-	return hex.EncodeToString(sum[:])
 }

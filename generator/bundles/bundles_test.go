@@ -3,6 +3,8 @@ package bundles_test
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"strings"
 	"testing"
@@ -24,7 +26,13 @@ func lastRender(t *testing.T, data []byte, inputs string) *generator.Snapshot {
 		t.Fatal(err)
 	}
 	m := tree.Manifest()
-	return &generator.Snapshot{Files: map[string]generator.DiskFile{zipPath: {Data: data, Mode: 0o644}}, Manifest: &m}
+	return &generator.Snapshot{Files: map[string]generator.DiskFile{zipPath: diskFile(data)}, Manifest: &m}
+}
+
+// diskFile is data as ReadSnapshot would have read it from disk.
+func diskFile(data []byte) generator.DiskFile {
+	sum := sha256.Sum256(data)
+	return generator.DiskFile{Data: data, Mode: 0o644, SHA256: hex.EncodeToString(sum[:])}
 }
 
 // digestNow is the digest of a bundle built by the go command on PATH.
@@ -79,7 +87,7 @@ func TestProviderRebuildsWhatChanged(t *testing.T) {
 	otherSource := sourcesCopy(t)
 	otherSource["lambdas/internal/flagfile/flagfile.go"].Data = append(otherSource["lambdas/internal/flagfile/flagfile.go"].Data, "\n// changed\n"...)
 	edited := lastRender(t, onDisk, recorded)
-	edited.Files[zipPath] = generator.DiskFile{Data: []byte("edited by hand"), Mode: 0o644}
+	edited.Files[zipPath] = diskFile([]byte("edited by hand"))
 
 	for _, tc := range []struct {
 		name    string

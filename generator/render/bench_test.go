@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -113,9 +114,17 @@ func loadAndRender(b *testing.B, src []byte) *generator.Tree {
 	return t
 }
 
+// asTheCommandRuns sets the garbage collector as cmd/refreshgen does for
+// the rest of the benchmark.
+func asTheCommandRuns(b *testing.B) {
+	previous := debug.SetGCPercent(GCPercent)
+	b.Cleanup(func() { debug.SetGCPercent(previous) })
+}
+
 // BenchmarkLoadValidateRender measures the pure pipeline: parse, decode,
 // schema, semantic checks and every renderer.
 func BenchmarkLoadValidateRender(b *testing.B) {
+	asTheCommandRuns(b)
 	for _, name := range []string{"example", "10", "100", "500"} {
 		src := benchInputs(b)[name]
 		b.Run(name, func(b *testing.B) {
@@ -129,6 +138,7 @@ func BenchmarkLoadValidateRender(b *testing.B) {
 // BenchmarkCheck measures what check does on an up-to-date tree: the
 // pipeline above, then reading the output folder and comparing.
 func BenchmarkCheck(b *testing.B) {
+	asTheCommandRuns(b)
 	for _, name := range []string{"example", "10", "100", "500"} {
 		src := benchInputs(b)[name]
 		b.Run(name, func(b *testing.B) {

@@ -4,9 +4,6 @@ package render
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"github.com/refreshgen/refreshgen/generator"
 	"github.com/refreshgen/refreshgen/generator/docs"
@@ -16,9 +13,18 @@ import (
 	"github.com/refreshgen/refreshgen/generator/sqlscripts"
 	"github.com/refreshgen/refreshgen/generator/stepfunctions"
 	"github.com/refreshgen/refreshgen/generator/terraform"
+	"github.com/refreshgen/refreshgen/internal/parallel"
 	"github.com/refreshgen/refreshgen/roles"
 	"github.com/refreshgen/refreshgen/workflows"
 )
+
+// GCPercent is the garbage collector's target (GOGC) the refreshgen command
+// runs with. Rendering allocates many times what it keeps, and the command
+// exits as soon as it has written or compared the tree: collecting a
+// quarter as often renders 500 destinations in 1.7 s instead of 2.2 s, and
+// checks the example faster than terraform fmt reads it, for a peak heap
+// about twice as large.
+const GCPercent = 400
 
 // A renderer is a pure function from the model to files: no I/O, no clock.
 type renderer struct {
@@ -87,7 +93,7 @@ func render(in generator.Input, machines []workflows.Machine) (t *generator.Tree
 	outs := make([][]generator.File, n)
 	errs := make([]error, n)
 	panics := make([]any, n)
-	forEach(n, func(j int) {
+	parallel.ForEach(n, func(j int) {
 		i := n - 1 - j
 		defer func() { panics[i] = recover() }()
 		outs[i], errs[i] = renderers[i].render(in)
@@ -110,49 +116,4 @@ func render(in generator.Input, machines []workflows.Machine) (t *generator.Tree
 		}
 	}
 	return t, nil, nil
-}
-
-// forEach calls fn(i) for every i in [0, n) on up to GOMAXPROCS
-// goroutines (in order on the caller's own when GOMAXPROCS is 1). fn must
-// write only what belongs to i. A panic in fn is raised again in the
-// caller once every call has returned: the one of the lowest i, which a
-// loop would have raised.
-func forEach(n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var (
-		next     atomic.Int64
-		mu       sync.Mutex
-		panicAt  = n
-		panicked any
-		wg       sync.WaitGroup
-	)
-	call := func(i int) {
-		defer func() {
-			if r := recover(); r != nil {
-				mu.Lock()
-				if i < panicAt {
-					panicAt, panicked = i, r
-				}
-				mu.Unlock()
-			}
-		}()
-		fn(i)
-	}
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				call(i)
-			}
-		})
-	}
-	wg.Wait()
-	if panicAt < n {
-		panic(panicked)
-	}
 }
