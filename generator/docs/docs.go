@@ -76,6 +76,7 @@ func readmeOf(in generator.Input) (readme, error) {
 		IAM:      iamOf(in),
 		Machines: machineRows(in),
 	}
+	children := childNames(in)
 	for _, ref := range s.Refreshes {
 		d := refreshDocOf(ref)
 		m := orchestratorOf(in, ref)
@@ -83,7 +84,7 @@ func readmeOf(in generator.Input) (readme, error) {
 			return readme{}, fmt.Errorf("refresh %s has no orchestrator state machine", ref.Name)
 		}
 		d.Orchestrator = m.Name
-		d.Flowchart = drawFlowchart(m.Definition, childNames(in), branchTitles(ref))
+		d.Flowchart = drawFlowchart(m.Definition, children, branchTitles(ref))
 		r.Refreshes = append(r.Refreshes, d)
 	}
 	op, err := operateOf(in)
