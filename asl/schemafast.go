@@ -54,7 +54,7 @@ var fastSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
 			rewriteExactlyOne(defs, def)
 		}
 	}
-	rewriteTemplateValue(defs)
+	rewriteTemplate(defs)
 	inlineLeafRefs(defs)
 	rewriteAlternatives(defs)
 	data, err := json.Marshal(doc)
@@ -83,6 +83,9 @@ const (
 	// would build an error for it).
 	kwOneOf = "x-refreshgen-one-of"
 	kwAnyOf = "x-refreshgen-any-of"
+	// kwTemplate walks a payload template: the value of each key ending
+	// in ".$", wherever it is nested, must hold the keyword's schema.
+	kwTemplate = "x-refreshgen-template"
 )
 
 var fastMeta = jsonschema.MustCompileString("refreshgen-fast-meta.json", `{
@@ -95,7 +98,8 @@ var fastMeta = jsonschema.MustCompileString("refreshgen-fast-meta.json", `{
 		},
 		"x-refreshgen-exactly-one": {"type": "array", "items": {"type": "string"}},
 		"x-refreshgen-one-of": {"type": "array", "items": {"type": "object", "required": ["required"]}},
-		"x-refreshgen-any-of": {"type": "array", "items": {"type": "object", "required": ["required"]}}
+		"x-refreshgen-any-of": {"type": "array", "items": {"type": "object", "required": ["required"]}},
+		"x-refreshgen-template": {"type": "object"}
 	}
 }`)
 
@@ -207,30 +211,33 @@ func oneOfRequired(s map[string]any) ([]any, bool) {
 	return props, true
 }
 
-// rewriteTemplateValue turns
+// rewriteTemplate turns the payload template defs
 //
-//	"templateValue": {"anyOf": [{"$ref": "#/$defs/template"},
-//	    {"type": "array", "items": {"$ref": "#/$defs/templateValue"}},
-//	    {"type": ["string", "number", "boolean", "null"]}]}
+//	"template": {"type": "object", "patternProperties": {"\\.\\$$": E}, "additionalProperties": {"$ref": "#/$defs/templateValue"}}
+//	"templateValue": {"anyOf": [{"$ref": "#/$defs/template"}, {"type": "array", "items": {"$ref": "#/$defs/templateValue"}}, {"type": ["string", "number", "boolean", "null"]}]}
 //
-// where template is {"type": "object", "patternProperties": P,
-// "additionalProperties": A}, into {"patternProperties": P,
-// "additionalProperties": A, "items": {"$ref": "#/$defs/templateValue"}}:
-// object keywords apply to objects only and items to arrays only, so an
-// object must be a template, an array's items template values, and
-// anything else (a string, number, boolean or null) passes, as before.
-func rewriteTemplateValue(defs map[string]any) {
+// into {"type": "object", kwTemplate: E} and {kwTemplate: E}. Either way
+// a key ending in ".$" holds E, any other key's value and any array item
+// are walked in the same way, and nothing else is checked (every JSON
+// value is an object, an array or one of those scalars). kwTemplate walks
+// the payload in Go instead of the validator's recursion, with its
+// bookkeeping, per value: payloads are most of an orchestrator.
+func rewriteTemplate(defs map[string]any) {
 	value, _ := defs["templateValue"].(map[string]any)
 	template, _ := defs["template"].(map[string]any)
-	if value == nil || template == nil || len(value) != 1 {
+	if value == nil || template == nil || template["type"] != "object" {
 		return
 	}
+	self := map[string]any{"$ref": "#/$defs/templateValue"}
 	want := []any{
 		map[string]any{"$ref": "#/$defs/template"},
-		map[string]any{"type": "array", "items": map[string]any{"$ref": "#/$defs/templateValue"}},
+		map[string]any{"type": "array", "items": self},
 		map[string]any{"type": []any{"string", "number", "boolean", "null"}},
 	}
-	if !reflect.DeepEqual(value["anyOf"], want) || template["type"] != "object" {
+	patterns, _ := template["patternProperties"].(map[string]any)
+	evaluated, ok := patterns[templatePattern]
+	if len(value) != 1 || !reflect.DeepEqual(value["anyOf"], want) ||
+		!ok || len(patterns) != 1 || !reflect.DeepEqual(template["additionalProperties"], self) {
 		return
 	}
 	for k := range template {
@@ -238,14 +245,18 @@ func rewriteTemplateValue(defs map[string]any) {
 			return
 		}
 	}
+	delete(template, "patternProperties")
+	delete(template, "additionalProperties")
+	template[kwTemplate] = evaluated
 	delete(value, "anyOf")
-	for _, k := range []string{"patternProperties", "additionalProperties"} {
-		if v, ok := template[k]; ok {
-			value[k] = v
-		}
-	}
-	value["items"] = map[string]any{"$ref": "#/$defs/templateValue"}
+	value[kwTemplate] = deepCopy(evaluated)
 }
+
+// templatePattern is the pattern of the keys a template evaluates, which
+// kwTemplate tests with strings.HasSuffix(key, ".$"): in Go's regexp, as
+// the validator runs patterns, "$" without the m flag matches at the end
+// of the text only.
+const templatePattern = `\.\$$`
 
 // rewriteAlternatives turns, anywhere in v, each "oneOf" or "anyOf"
 // whose every branch is an object schema with a "required" list into
@@ -339,15 +350,31 @@ func (fastCompiler) Compile(ctx jsonschema.CompilerContext, m map[string]any) (j
 		}
 		ext.alternatives = append(ext.alternatives, alt)
 	}
+	if _, ok := m[kwTemplate]; ok {
+		s, err := ctx.Compile(kwTemplate, false)
+		if err != nil {
+			return nil, err
+		}
+		ext.template = s
+	}
 	if one, ok := m[kwExactlyOne].([]any); ok {
 		for _, p := range one {
 			ext.exactlyOne = append(ext.exactlyOne, p.(string))
 		}
 	}
-	if ext.cases == nil && ext.exactlyOne == nil && ext.alternatives == nil {
+	if ext.cases == nil && ext.exactlyOne == nil && ext.alternatives == nil && ext.template == nil {
 		return nil, nil
 	}
 	return ext, nil
+}
+
+// pointer is the JSON pointer, without its leading "/", of a path.
+func pointer(path []string) string {
+	escaped := make([]string, len(path))
+	for i, p := range path {
+		escaped[i] = escapePointer(p)
+	}
+	return strings.Join(escaped, "/")
 }
 
 func escapePointer(s string) string {
@@ -360,6 +387,7 @@ type fastExt struct {
 	paths        map[string]string // the keyword path of each case
 	exactlyOne   []string
 	alternatives []*alternatives
+	template     *jsonschema.Schema // what an evaluated value of a template holds
 }
 
 // alternatives is a kwOneOf (exactly one branch holds) or kwAnyOf (one
@@ -417,6 +445,11 @@ func (e fastExt) Validate(ctx jsonschema.ValidationContext, v any) error {
 			return err
 		}
 	}
+	if e.template != nil {
+		if err := e.walkTemplate(ctx, v, nil); err != nil {
+			return err
+		}
+	}
 	if e.exactlyOne != nil {
 		if !ok {
 			return ctx.Error(kwExactlyOne, "not an object")
@@ -429,6 +462,34 @@ func (e fastExt) Validate(ctx jsonschema.ValidationContext, v any) error {
 		}
 		if n != 1 {
 			return ctx.Error(kwExactlyOne, "%d of %q", n, e.exactlyOne)
+		}
+	}
+	return nil
+}
+
+// walkTemplate validates a payload template as kwTemplate says; at is
+// the path of v from the template. An evaluated value is validated on its
+// own (the expression schema refers to nothing). The first problem
+// it meets ends the walk: the fast schema only tells valid from invalid,
+// the problems are read from the schema itself.
+func (e fastExt) walkTemplate(ctx jsonschema.ValidationContext, v any, at []string) error {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			path := append(at, k)
+			if !strings.HasSuffix(k, ".$") {
+				if err := e.walkTemplate(ctx, x, path); err != nil {
+					return err
+				}
+			} else if err := e.template.Validate(x); err != nil {
+				return ctx.Error(kwTemplate, "/%s: %v", pointer(path), err)
+			}
+		}
+	case []any:
+		for i, x := range v {
+			if err := e.walkTemplate(ctx, x, append(at, strconv.Itoa(i))); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
