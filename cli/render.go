@@ -27,7 +27,7 @@ type output struct {
 // vet the output folder, render the tree and read the folder. It writes
 // nothing. On failure it has reported why and returns the exit code.
 func (e *Env) prepare(o *options) (*spec.Spec, output, *generator.Plan, int) {
-	go asl.CompileSchema()
+	go asl.CompileSchema() // on the other core, while the spec loads: the render's checks need it
 	s, _, code := e.loadSpec(o)
 	if s == nil {
 		return nil, output{}, nil, code
