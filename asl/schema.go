@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/refreshgen/refreshgen/internal/jsonpointer"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -154,7 +155,7 @@ func pointerToPath(ptr string) string {
 		if ptr == "" {
 			break
 		}
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		tok = jsonpointer.Unescape(tok)
 		_, err := strconv.Atoi(tok)
 		switch {
 		case err == nil && (i == 0 || tokens[i-1] != "States"):

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/refreshgen/refreshgen/internal/jsonpointer"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -314,7 +315,7 @@ func (fastCompiler) Compile(ctx jsonschema.CompilerContext, m map[string]any) (j
 		ext.cases = map[string]*jsonschema.Schema{}
 		ext.paths = map[string]string{}
 		for value, c := range sw["cases"].(map[string]any) {
-			path := kwSwitch + "/cases/" + escapePointer(value)
+			path := kwSwitch + "/cases/" + jsonpointer.Escape(value)
 			var s *jsonschema.Schema
 			var err error
 			if ref, ok := c.(map[string]any)["$ref"].(string); ok && len(c.(map[string]any)) == 1 {
@@ -366,19 +367,6 @@ func (fastCompiler) Compile(ctx jsonschema.CompilerContext, m map[string]any) (j
 		return nil, nil
 	}
 	return ext, nil
-}
-
-// pointer is the JSON pointer, without its leading "/", of a path.
-func pointer(path []string) string {
-	escaped := make([]string, len(path))
-	for i, p := range path {
-		escaped[i] = escapePointer(p)
-	}
-	return strings.Join(escaped, "/")
-}
-
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
 }
 
 type fastExt struct {
@@ -482,7 +470,7 @@ func (e fastExt) walkTemplate(ctx jsonschema.ValidationContext, v any, at []stri
 					return err
 				}
 			} else if err := e.template.Validate(x); err != nil {
-				return ctx.Error(kwTemplate, "/%s: %v", pointer(path), err)
+				return ctx.Error(kwTemplate, "%s: %v", jsonpointer.From(path...), err)
 			}
 		}
 	case []any:

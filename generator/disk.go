@@ -40,7 +40,7 @@ type DiskFile struct {
 // refreshgen cannot tell its files from the user's.
 func ReadSnapshot(root string) (*Snapshot, error) {
 	s := &Snapshot{Files: map[string]DiskFile{}, Dirs: map[string]bool{}, Others: map[string]bool{}}
-	var paths []string
+	var regular []pending
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) && p == root {
@@ -61,8 +61,7 @@ func ReadSnapshot(root string) (*Snapshot, error) {
 			if err != nil {
 				return err
 			}
-			s.Files[rel] = DiskFile{Mode: info.Mode().Perm()}
-			paths = append(paths, rel)
+			regular = append(regular, pending{rel, info.Mode().Perm()})
 		default:
 			s.Others[rel] = true
 		}
@@ -71,7 +70,7 @@ func ReadSnapshot(root string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.readFiles(root, paths); err != nil {
+	if err := s.readFiles(root, regular); err != nil {
 		return nil, err
 	}
 	if f, ok := s.Files[ManifestName]; ok {
@@ -84,21 +83,26 @@ func ReadSnapshot(root string) (*Snapshot, error) {
 	return s, nil
 }
 
-// readFiles reads and digests the files at paths, which the walk listed,
-// spread over the cores: the Lambda bundles are megabytes each.
-func (s *Snapshot) readFiles(root string, paths []string) error {
-	files := make([]DiskFile, len(paths))
-	errs := make([]error, len(paths))
-	parallel.ForEach(len(paths), func(i int) {
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(paths[i])))
-		files[i], errs[i] = DiskFile{Data: data, SHA256: digest(data)}, err
+// pending is a regular file the walk found, to be read.
+type pending struct {
+	path string // slash-separated, relative to the root
+	mode fs.FileMode
+}
+
+// readFiles reads and digests the files the walk found, spread over the
+// cores: the Lambda bundles are megabytes each.
+func (s *Snapshot) readFiles(root string, files []pending) error {
+	read := make([]DiskFile, len(files))
+	errs := make([]error, len(files))
+	parallel.ForEach(len(files), func(i int) {
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(files[i].path)))
+		read[i], errs[i] = DiskFile{Data: data, Mode: files[i].mode, SHA256: digest(data)}, err
 	})
-	for i, p := range paths {
+	for i, f := range files {
 		if errs[i] != nil {
 			return errs[i]
 		}
-		files[i].Mode = s.Files[p].Mode
-		s.Files[p] = files[i]
+		s.Files[f.path] = read[i]
 	}
 	return nil
 }

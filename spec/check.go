@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/refreshgen/refreshgen/internal/jsonpointer"
 )
 
 // check runs the rules the schema cannot express: how blocks relate to each
@@ -67,7 +68,7 @@ func (c *checker) accounts() {
 			first = a
 		}
 		rolesValid = rolesValid && validRole(a.Role)
-		at := func(attr string) string { return pointer("account", a.Name, attr) }
+		at := func(attr string) string { return jsonpointer.From("account", a.Name, attr) }
 		if prev, dup := ids[a.ID]; dup && a.ID != "" {
 			c.errorAt(at("id"), "Duplicate account ID",
 				"account.%s already has ID %s. Each account block describes a different AWS account; remove one or fix the ID.", prev.Name, a.ID)
@@ -75,7 +76,7 @@ func (c *checker) accounts() {
 		ids[a.ID] = a
 		if a.Role == RoleOrchestrator {
 			if orchestrator != nil {
-				c.errorAt(pointer("account", a.Name, "role"), "More than one orchestrator account",
+				c.errorAt(jsonpointer.From("account", a.Name, "role"), "More than one orchestrator account",
 					"account.%s is already the orchestrator. One account runs every state machine: give this account the role \"source\" or \"destination\".", orchestrator.Name)
 			}
 			orchestrator = a
@@ -83,7 +84,7 @@ func (c *checker) accounts() {
 		c.accountSettings(a, at)
 	}
 	if orchestrator == nil && rolesValid {
-		c.errorAt(pointer("account", first.Name), "No orchestrator account",
+		c.errorAt(jsonpointer.From("account", first.Name), "No orchestrator account",
 			`One account must have role = "orchestrator": it runs the state machines and assumes roles in the other accounts.`)
 	}
 }
@@ -123,16 +124,16 @@ func (c *checker) accountSettings(a *Account, at func(string) string) {
 
 func (c *checker) sources() {
 	for _, a := range c.spec.Auroras {
-		c.needRole(pointer("aurora", a.Name, "account"), "aurora "+quote(a.Name), a.Account, RoleSource)
+		c.needRole(jsonpointer.From("aurora", a.Name, "account"), "aurora "+quote(a.Name), a.Account, RoleSource)
 		c.sourceKey(a)
 	}
 	for _, f := range c.spec.FileSystems {
-		c.needRole(pointer("efs", f.Name, "account"), "efs "+quote(f.Name), f.Account, RoleSource)
+		c.needRole(jsonpointer.From("efs", f.Name, "account"), "efs "+quote(f.Name), f.Account, RoleSource)
 	}
 	for _, e := range c.spec.EKSClusters {
-		c.needRole(pointer("eks", e.Name, "account"), "eks "+quote(e.Name), e.Account, RoleDestination)
+		c.needRole(jsonpointer.From("eks", e.Name, "account"), "eks "+quote(e.Name), e.Account, RoleDestination)
 		for _, p := range e.AccessPolicies {
-			c.arnPartition(pointer("eks", e.Name, "access_policy", p.Name, "policy_arn"), p.PolicyARN)
+			c.arnPartition(jsonpointer.From("eks", e.Name, "access_policy", p.Name, "policy_arn"), p.PolicyARN)
 		}
 	}
 }
@@ -169,7 +170,7 @@ func validRole(r AccountRole) bool {
 // sourceKey checks the key of a production cluster: its snapshots are shared
 // across accounts, which only a customer-managed key allows.
 func (c *checker) sourceKey(a *Aurora) {
-	ptr := pointer("aurora", a.Name, "kms_key_arn")
+	ptr := jsonpointer.From("aurora", a.Name, "kms_key_arn")
 	parsed, ok := c.parseARN(a.KMSKeyARN)
 	if !ok {
 		return
@@ -206,7 +207,7 @@ func (c *checker) parseARN(s string) (arn.ARN, bool) {
 // project's region and partition.
 func (c *checker) arnPlace(ptr string, parsed arn.ARN, owner *Account, what string) {
 	p := c.spec.Project
-	if !c.valid(pointer("project", p.Name, "region")) || (owner != nil && !c.valid(pointer("account", owner.Name, "id"))) {
+	if !c.valid(jsonpointer.From("project", p.Name, "region")) || (owner != nil && !c.valid(jsonpointer.From("account", owner.Name, "id"))) {
 		return // comparing with a rejected value would only repeat the schema's error
 	}
 	switch {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/refreshgen/refreshgen/internal/jsonpointer"
 )
 
 // target is something a refresh writes in a destination account.
@@ -27,7 +29,7 @@ func (c *checker) uniqueTargets() {
 		}
 		acct := r.Destination.Name + "/"
 		for _, d := range r.Databases {
-			t := target{fmt.Sprintf("refresh %q database %q", r.Name, d.Name), pointer("refresh", r.Name, "database", d.Name, "target_cluster")}
+			t := target{fmt.Sprintf("refresh %q database %q", r.Name, d.Name), jsonpointer.From("refresh", r.Name, "database", d.Name, "target_cluster")}
 			names := []string{d.TargetCluster}
 			if d.Swap == SwapRename {
 				names = append(names, d.TargetCluster+RestoreSuffix, d.TargetCluster+OldSuffix)
@@ -39,7 +41,7 @@ func (c *checker) uniqueTargets() {
 			}
 		}
 		for _, f := range r.FileSystems {
-			at := func(attr string) string { return pointer("refresh", r.Name, "filesystem", f.Name, attr) }
+			at := func(attr string) string { return jsonpointer.From("refresh", r.Name, "filesystem", f.Name, attr) }
 			what := fmt.Sprintf("refresh %q filesystem %q", r.Name, f.Name)
 			c.claim(filesystems, acct+f.TargetFileSystemID, target{what, at("target_file_system_id")}, "file system "+f.TargetFileSystemID)
 			c.oneMountPerHelper(mounted, acct, f, target{what, at("target_file_system_id")})
@@ -73,11 +75,11 @@ func (c *checker) nameLengths() {
 	if p.Prefix == "" {
 		return
 	}
-	projectAt := pointer("project", p.Name, "prefix")
+	projectAt := jsonpointer.From("project", p.Name, "prefix")
 	c.nameFits(projectAt, "state machine", p.NameFor(KindStateMachine, LongestWorkflowKey...), MaxStateMachineName, KindStateMachine)
 	c.nameFits(projectAt, "Lambda function", p.NameFor(KindLambda, LongestLambdaKey...), MaxLambdaName, KindLambda)
 	for _, r := range c.spec.Refreshes {
-		refreshAt := pointer("refresh", r.Name)
+		refreshAt := jsonpointer.From("refresh", r.Name)
 		c.nameFits(refreshAt, "state machine", p.NameFor(KindStateMachine, "orchestrator", r.Name), MaxStateMachineName, KindStateMachine)
 		c.nameFits(refreshAt, "IAM role", p.NameFor(KindIAMRole, append([]string{r.Name}, LongestRoleKey...)...), MaxIAMRoleName, KindIAMRole)
 		if r.Schedule != "" {
@@ -100,7 +102,7 @@ func (c *checker) nameFits(ptr, kind, name string, limit int, rk ResourceKind) {
 func (c *checker) outputDir() {
 	dir := path.Clean(strings.ReplaceAll(c.spec.OutputDir, `\`, "/"))
 	if dir == "." {
-		c.errorAt(pointer("refreshgen", "output_dir"), "Output folder is the spec's folder",
+		c.errorAt(jsonpointer.From("refreshgen", "output_dir"), "Output folder is the spec's folder",
 			`refreshgen owns every file of its output folder's manifest and deletes stale ones, so the output cannot share the spec's folder. Use a subfolder such as "out".`)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/refreshgen/refreshgen/internal/jsonpointer"
 )
 
 // Bounds of a refresh's timeout: below the minimum no restore can finish;
@@ -15,7 +17,9 @@ const (
 )
 
 func (c *checker) refresh(r *Refresh) {
-	at := func(tokens ...string) string { return pointer(append([]string{"refresh", r.Name}, tokens...)...) }
+	at := func(tokens ...string) string {
+		return jsonpointer.From(append([]string{"refresh", r.Name}, tokens...)...)
+	}
 	c.needRole(at("source"), "refresh "+quote(r.Name)+" source", r.Source, RoleSource)
 	c.needRole(at("destination"), "refresh "+quote(r.Name)+" destination", r.Destination, RoleDestination)
 	if len(r.Databases) == 0 && len(r.FileSystems) == 0 {

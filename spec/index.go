@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/refreshgen/refreshgen/internal/jsonpointer"
 )
 
 // rangeIndex maps a JSON pointer into the spec's JSON document (the shape of
@@ -24,12 +25,12 @@ func indexRanges(body *hclsyntax.Body) rangeIndex {
 
 func (ix rangeIndex) body(ptr string, body *hclsyntax.Body) {
 	for name, attr := range body.Attributes {
-		ix.expr(ptr+"/"+escapePointer(name), attr.Expr)
+		ix.expr(ptr+"/"+jsonpointer.Escape(name), attr.Expr)
 	}
 	for _, block := range body.Blocks {
-		p := ptr + "/" + escapePointer(block.Type)
+		p := ptr + "/" + jsonpointer.Escape(block.Type)
 		for _, label := range block.Labels {
-			p += "/" + escapePointer(label)
+			p += "/" + jsonpointer.Escape(label)
 		}
 		if _, seen := ix[p]; seen {
 			continue // a duplicate block: the first one keeps the pointer
@@ -49,7 +50,7 @@ func (ix rangeIndex) expr(ptr string, expr hclsyntax.Expression) {
 	case *hclsyntax.ObjectConsExpr:
 		for _, item := range e.Items {
 			if key, ok := staticKey(item.KeyExpr); ok {
-				ix.expr(ptr+"/"+escapePointer(key), item.ValueExpr)
+				ix.expr(ptr+"/"+jsonpointer.Escape(key), item.ValueExpr)
 			}
 		}
 	}
@@ -90,23 +91,6 @@ func (ix rangeIndex) at(ptr string) *hcl.Range {
 	}
 }
 
-// pointer builds an escaped JSON pointer from its tokens.
-func pointer(tokens ...string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		b.WriteString(escapePointer(t))
-	}
-	return b.String()
-}
-
-func escapePointer(token string) string {
-	if !strings.ContainsAny(token, "~/") {
-		return token
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(token, "~", "~0"), "/", "~1")
-}
-
 // attributeAt names the innermost indexed attribute whose value holds r,
 // for messages about a value gohcl could not convert.
 func (ix rangeIndex) attributeAt(r hcl.Range) string {
@@ -119,7 +103,7 @@ func (ix rangeIndex) attributeAt(r hcl.Range) string {
 	tokens := strings.Split(best, "/")
 	for i := len(tokens) - 1; i > 0; i-- {
 		if _, err := strconv.Atoi(tokens[i]); err != nil {
-			return unescapePointer(tokens[i])
+			return jsonpointer.Unescape(tokens[i])
 		}
 	}
 	return "this attribute"

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/refreshgen/refreshgen/internal/jsonpointer"
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -130,7 +131,7 @@ func describe(absLocation string) (title, description string) {
 			break
 		}
 		found = append(found, m)
-		node = m[unescapePointer(tok)]
+		node = m[jsonpointer.Unescape(tok)]
 	}
 	if m, ok := node.(map[string]any); ok {
 		found = append(found, m)
@@ -154,7 +155,7 @@ func describeMissing(e *jsonschema.ValidationError) (summary, detail string) {
 		if part == "" || strings.HasPrefix(part, ",") {
 			continue
 		}
-		loc := strings.TrimSuffix(e.AbsoluteKeywordLocation, "/required") + "/properties/" + escapePointer(part)
+		loc := strings.TrimSuffix(e.AbsoluteKeywordLocation, "/required") + "/properties/" + jsonpointer.Escape(part)
 		t, d := describe(loc)
 		if t == "value" {
 			t = part
@@ -174,7 +175,7 @@ func lookup(doc any, ptr string) (any, bool) {
 		}
 		switch n := node.(type) {
 		case map[string]any:
-			v, ok := n[unescapePointer(tok)]
+			v, ok := n[jsonpointer.Unescape(tok)]
 			if !ok {
 				return nil, false
 			}
@@ -193,11 +194,7 @@ func lookup(doc any, ptr string) (any, bool) {
 }
 
 func lastToken(ptr string) string {
-	return unescapePointer(ptr[strings.LastIndexByte(ptr, '/')+1:])
-}
-
-func unescapePointer(tok string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+	return jsonpointer.Unescape(ptr[strings.LastIndexByte(ptr, '/')+1:])
 }
 
 // quoteJSON shows a value as the user would write it, shortened if long.
