@@ -501,11 +501,11 @@ func (c *checker) condition(at string, cond Condition) {
 			c.add(at, "%s needs at least one condition", cond.Operator)
 		}
 		for i, o := range cond.Operands {
-			c.condition(fmt.Sprintf("%s.%s[%d]", at, cond.Operator, i), o)
+			c.condition(operandAt(at, cond.Operator, i), o)
 		}
 		return
 	}
-	c.path(at+".Variable", cond.Variable, false, true)
+	c.path(at+".Variable", cond.Variable, true, true)
 	if len(cond.Operands) > 0 {
 		c.add(at, "%s takes no operands", cond.Operator)
 	}
@@ -515,7 +515,7 @@ func (c *checker) condition(at string, cond Condition) {
 	case badOperand:
 		c.add(at, "unknown operator %q", cond.Operator)
 	case pathOperand:
-		c.path(opAt, s, false, true)
+		c.path(opAt, s, true, true)
 	case stringOperand, timestampOperand:
 		if !isString {
 			c.add(opAt, "want a string, not %T", cond.Value)

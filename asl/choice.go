@@ -286,17 +286,22 @@ func decodeOperand(v any) any {
 	return v
 }
 
+// operandAt locates the i-th operand of an And, Or or Not condition at
+// at, as its JSON nests it: Not holds one condition, the others a list.
+func operandAt(at string, op Operator, i int) string {
+	if op == OpNot {
+		return at + ".Not"
+	}
+	return fmt.Sprintf("%s.%s[%d]", at, op, i)
+}
+
 // conditionReads lists the paths a condition reads.
 func conditionReads(c Condition, at string) []Read {
 	switch c.Operator {
 	case OpAnd, OpOr, OpNot:
 		var out []Read
 		for i, o := range c.Operands {
-			sub := fmt.Sprintf("%s.%s[%d]", at, c.Operator, i)
-			if c.Operator == OpNot {
-				sub = at + ".Not"
-			}
-			out = append(out, conditionReads(o, sub)...)
+			out = append(out, conditionReads(o, operandAt(at, c.Operator, i))...)
 		}
 		return out
 	}

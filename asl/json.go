@@ -31,7 +31,7 @@ func Unmarshal(data []byte) (*Machine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ps := schemaProblems(data); len(ps) > 0 {
+	if ps := treeProblems(tree, data); len(ps) > 0 {
 		return nil, ps
 	}
 	m := &Machine{}

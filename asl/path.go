@@ -62,10 +62,10 @@ func pathProblem(p string, reference, context bool) string {
 		return "empty path"
 	case strings.HasPrefix(p, "$$") && !context:
 		return "context object path " + quote(p) + " not allowed here"
-	case reference && !referencePath.MatchString(p):
-		return quote(p) + " is not a reference path (names and [index] only)"
 	case !jsonPath.MatchString(p) || strings.Count(p, "[") != strings.Count(p, "]"):
 		return quote(p) + " is not a JSONPath"
+	case reference && !referencePath.MatchString(p):
+		return quote(p) + " is not a reference path (names and [index] only)"
 	}
 	return ""
 }
