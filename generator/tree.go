@@ -33,11 +33,8 @@ const (
 	KindManifest   Kind = "manifest"
 )
 
-// File modes of rendered files: fixed, whatever the umask.
-const (
-	ModeFile       fs.FileMode = 0o644
-	ModeExecutable fs.FileMode = 0o755
-)
+// ModeFile is the mode of every rendered file: fixed, whatever the umask.
+const ModeFile fs.FileMode = 0o644
 
 // Input is what every renderer reads: the validated model, where the spec
 // lives relative to the output folder (slash-separated), for prose that

@@ -171,11 +171,6 @@ func (n *Names) HistoryTable() string {
 	return n.p.NameFor(spec.KindTable, "history")
 }
 
-// HistoryTableARN is its ARN.
-func (n *Names) HistoryTableARN() string {
-	return n.ARN("dynamodb", n.orchestratorID(), "table/"+n.HistoryTable())
-}
-
 // Schedule is the EventBridge Scheduler schedule of a refresh.
 func (n *Names) Schedule(r *spec.Refresh) string {
 	return n.p.NameFor(spec.KindSchedule, r.Name)

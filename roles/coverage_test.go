@@ -352,3 +352,17 @@ func TestRolesStayInTheirAccount(t *testing.T) {
 		}
 	})
 }
+
+// targets lists the ARNs a need of call c authorises against under r: those
+// that exist and those the call creates; nil for an action with no
+// resource type, ["*"] for one AWS authorises on "*" only. ok is false
+// when the need does not apply (no customer managed key in play) or no
+// resource can be named.
+func (d *deriver) targets(r runner, n iam.Need, c workflows.Call) (existing, created []string, ok bool) {
+	ts, ok := d.targetSet(r, n, c)
+	if !ok {
+		return nil, nil, false
+	}
+	existing, created = ts.arns()
+	return existing, created, true
+}

@@ -188,21 +188,11 @@ func (d *deriver) grantNeed(r runner, n iam.Need, id needID, c workflows.Call) {
 	}
 }
 
-// targets are the ARNs a need of call c authorises against under r: those
-// that exist and those the call creates; nil for an action with no
-// resource type, ["*"] for one AWS authorises on "*" only. ok is false
+// targetSet holds the resources a need of call c authorises against under
+// r: those that exist and those the call creates; none for an action with
+// no resource type, "*" for one AWS authorises on "*" only. ok is false
 // when the need does not apply (no customer managed key in play) or no
 // resource can be named.
-func (d *deriver) targets(r runner, n iam.Need, c workflows.Call) (existing, created []string, ok bool) {
-	ts, ok := d.targetSet(r, n, c)
-	if !ok {
-		return nil, nil, false
-	}
-	existing, created = ts.arns()
-	return existing, created, true
-}
-
-// targetSet is targets, with the catalogue of each type not copied out.
 func (d *deriver) targetSet(r runner, n iam.Need, c workflows.Call) (ts targetSet, ok bool) {
 	a, _ := iam.LookupAction(n.Action)
 	types := n.On

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // Defaults of the language, documented in the README's reference.
@@ -23,10 +22,8 @@ const (
 // and sorts every collection. Values the schema rejects are carried over as
 // they are; Load discards the model when any diagnostic is an error.
 type builder struct {
-	index    rangeIndex
 	files    *fileReader
 	filename string
-	body     *hclsyntax.Body
 	diags    hcl.Diagnostics
 
 	accounts map[string]*Account

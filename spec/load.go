@@ -65,7 +65,7 @@ func Load(filename string, src []byte, opts Options) Result {
 	schemaDiags, rejected := validateSchema(jsonDoc, index)
 	diags = append(diags, schemaDiags...)
 
-	b := &builder{index: index, files: files, filename: filename, body: body}
+	b := &builder{files: files, filename: filename}
 	s := b.build(&doc)
 	diags = append(diags, b.diags...)
 	diags = append(diags, check(s, index, rejected)...)

@@ -23,12 +23,6 @@ const (
 	KindTable         ResourceKind = "table"
 )
 
-// resourceKinds lists every kind, in the order the language documents them.
-var resourceKinds = []ResourceKind{
-	KindIAMRole, KindIAMPolicy, KindLambda, KindLogGroup, KindSecurityGroup,
-	KindStateMachine, KindSnapshot, KindSchedule, KindTopic, KindTable,
-}
-
 // AWS name length limits, checked at validation time so that a name never
 // fails at apply time.
 const (

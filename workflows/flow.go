@@ -255,7 +255,7 @@ func (f *flow) finish(at string, in, result *Shape, selector *asl.Object, result
 	}
 	out := f.path(f.at(at, ".OutputPath"), f.place(f.at(at, ".ResultPath"), in, resultPath, result), outputPath)
 	edges, done := nextEdge(next, end, out)
-	errShape := Obj(Req("Error", Str("the error name")), Req("Cause", Str("what went wrong")))
+	errShape := errorInfo()
 	for i, c := range catch {
 		edges = append(edges, edge{c.Next, f.place(f.atf("%s.Catch[%d].ResultPath", at, i), in, c.ResultPath, errShape)})
 	}
@@ -397,8 +397,7 @@ func (f *flow) readPath(at, path string, src *Shape, want Kind) {
 	}
 }
 
-// path applies InputPath or OutputPath p to data; raw is the state's raw
-// input (nil for OutputPath, which Discard() turns into {}).
+// path applies InputPath or OutputPath p to data.
 func (f *flow) path(at string, data *Shape, p asl.Path) *Shape {
 	switch {
 	case p.IsNull():

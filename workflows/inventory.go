@@ -68,11 +68,7 @@ func (b bindings) add(path string, v Values) bool {
 	if ok && (old.Unknown || !v.Unknown) && !slices.ContainsFunc(v.Static, func(s string) bool { return !slices.Contains(old.Static, s) }) {
 		return false // nothing new: the union would be old
 	}
-	merged := old.union(v)
-	if ok && merged.equal(old) {
-		return false
-	}
-	b[path] = merged
+	b[path] = old.union(v)
 	return true
 }
 
@@ -172,20 +168,16 @@ func contractFields(s *Shape) func(string) bool {
 	return func(field string) bool { _, ok := s.field(field); return ok }
 }
 
-// machine walks one machine, propagating bindings into its children; it
-// reports whether any child's bindings grew. With record set it also
-// records the calls.
-func (inv *inventory) machine(m *Machine, record bool) bool {
-	if !inv.reached[m] {
-		return false
-	}
+// machine walks one reached machine, propagating bindings into its
+// children and marking dirty those whose bindings grew. With record set it
+// also records the calls.
+func (inv *inventory) machine(m *Machine, record bool) {
 	inv.record = record
 	sc := scope{m: m, input: inv.inputs[m], shape: m.Workflow.Input, isInput: contractFields(m.Workflow.Input)}
-	return inv.states(sc, "States", m.Definition.States)
+	inv.states(sc, "States", m.Definition.States)
 }
 
-func (inv *inventory) states(sc scope, at string, states asl.States) bool {
-	changed := false
+func (inv *inventory) states(sc scope, at string, states asl.States) {
 	for _, ns := range states {
 		where := "" // where a call is, for the calls recorded: not built before
 		if inv.record {
@@ -193,14 +185,14 @@ func (inv *inventory) states(sc scope, at string, states asl.States) bool {
 		}
 		switch s := ns.State.(type) {
 		case *asl.Task:
-			changed = inv.task(sc, where, s) || changed
+			inv.task(sc, where, s)
 		case *asl.Parallel:
 			for i, b := range s.Branches {
 				branch := ""
 				if inv.record {
 					branch = fmt.Sprintf("%s.Branches[%d].States", where, i)
 				}
-				changed = inv.states(sc, branch, b.States) || changed
+				inv.states(sc, branch, b.States)
 			}
 		case *asl.Map:
 			if s.ItemProcessor == nil {
@@ -224,10 +216,9 @@ func (inv *inventory) states(sc scope, at string, states asl.States) bool {
 			if inv.record {
 				processor = where + ".ItemProcessor.States"
 			}
-			changed = inv.states(inner, processor, s.ItemProcessor.States) || changed
+			inv.states(inner, processor, s.ItemProcessor.States)
 		}
 	}
-	return changed
 }
 
 // selected says the fields an ItemSelector builds are a Map iteration's
@@ -256,14 +247,14 @@ func itemShape(s *Shape, path string) *Shape {
 
 // task records a call and passes the values of a child call's input on to
 // the child.
-func (inv *inventory) task(sc scope, at string, t *asl.Task) bool {
+func (inv *inventory) task(sc scope, at string, t *asl.Task) {
 	in, _, err := asl.ParseIntegration(t.Resource)
 	if err != nil {
-		return false
+		return
 	}
 	starts := in.Service == "states" && in.Action == "startExecution"
 	if !inv.record && !starts {
-		return false // until the bindings are final, only what children get matters
+		return // until the bindings are final, only what children get matters
 	}
 	params := bindings{}
 	if t.Parameters != nil {
@@ -280,12 +271,12 @@ func (inv *inventory) task(sc scope, at string, t *asl.Task) bool {
 		inv.calls = append(inv.calls, Call{Machine: sc.m, State: at, Integration: in, Role: role[""], Params: params})
 	}
 	if !starts {
-		return false
+		return
 	}
 	arn, _ := staticMember(t.Parameters, "StateMachineArn")
 	child := inv.byARN[arn]
 	if child == nil {
-		return false
+		return
 	}
 	changed := !inv.reached[child]
 	if changed {
@@ -299,7 +290,6 @@ func (inv *inventory) task(sc scope, at string, t *asl.Task) bool {
 	if changed {
 		inv.dirty[child] = true
 	}
-	return changed
 }
 
 // evalValue adds to out the values of v, placed at path prefix at. item is

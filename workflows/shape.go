@@ -130,9 +130,9 @@ func (s *Shape) equal(o *Shape) bool {
 	if s.Kind != o.Kind || len(s.Fields) != len(o.Fields) || len(s.Items) != len(o.Items) || !s.Elem.equal(o.Elem) {
 		return false
 	}
-	for i, f := range s.Fields {
+	for _, f := range s.Fields {
 		g, ok := o.field(f.Name)
-		if !ok || g.Optional != f.Optional || !f.Shape.equal(g.Shape) || (i < len(o.Fields) && false) {
+		if !ok || g.Optional != f.Optional || !f.Shape.equal(g.Shape) {
 			return false
 		}
 	}
@@ -152,13 +152,9 @@ func meet(a, b *Shape) *Shape {
 		return b
 	case b == nil:
 		return a
-	case a.Kind == Any || b.Kind == Any || a.Kind != b.Kind:
-		if a.Kind == Null || b.Kind == Null {
-			return &Shape{Kind: Any}
-		}
-		if a.Kind != b.Kind {
-			return &Shape{Kind: Any}
-		}
+	case a.Kind != b.Kind:
+		return &Shape{Kind: Any}
+	case a.Kind == Any:
 		return a
 	}
 	switch a.Kind {

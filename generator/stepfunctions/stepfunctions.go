@@ -6,7 +6,6 @@ package stepfunctions
 import (
 	"fmt"
 
-	"github.com/refreshgen/refreshgen/asl"
 	"github.com/refreshgen/refreshgen/generator"
 	"github.com/refreshgen/refreshgen/workflows"
 )
@@ -20,14 +19,8 @@ func Path(w *workflows.Workflow) string {
 func Render(in generator.Input) ([]generator.File, error) {
 	var files []generator.File
 	for _, m := range in.Machines {
-		data := m.JSON // as workflows.Build marshalled it, the bytes its checks validate
-		if data == nil {
-			var err error
-			if data, err = asl.Marshal(m.Definition); err != nil {
-				return nil, fmt.Errorf("%s: %w", m.Name, err)
-			}
-		}
-		files = append(files, generator.File{Path: Path(m.Workflow), Kind: generator.KindASL, Data: data})
+		// As workflows.Build marshalled it: the bytes its checks validate.
+		files = append(files, generator.File{Path: Path(m.Workflow), Kind: generator.KindASL, Data: m.JSON})
 	}
 	return files, nil
 }
