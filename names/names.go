@@ -24,8 +24,8 @@ func New(s *spec.Spec) *Names {
 	return &Names{spec: s, p: &s.Project}
 }
 
-// ARN builds an ARN in the project's partition and region; region is left
-// out for global services (pass an empty region through GlobalARN).
+// ARN builds an ARN in the project's partition and region; GlobalARN
+// builds those of global services, which have no region.
 func (n *Names) ARN(service, account, resource string) string {
 	return "arn:" + n.p.Partition + ":" + service + ":" + n.p.Region + ":" + account + ":" + resource
 }

@@ -93,7 +93,7 @@ type deriver struct {
 	machines  []workflows.Machine
 	catalogue *catalogue
 	byName    map[string]*Role
-	// accountRoles are the source and destination roles, by ARN.
+	// roleByARN is the account role of every account, by ARN.
 	roleByARN map[string]runner
 	builders  map[string]*iam.Builder    // role key -> identity statements
 	trusted   map[string]map[string]bool // role key -> ARNs of the roles that assume it

@@ -8,7 +8,7 @@ import (
 // an unknown or misspelled attribute or block, a missing required attribute,
 // a wrong label count or a value of the wrong type is a diagnostic at its
 // source range. References (account.production) stay expressions until
-// resolve.go turns them into pointers; post_restore_sql stays an expression
+// the builder (build.go) turns them into pointers; post_restore_sql stays an expression
 // so the names of the files it reads can be recovered.
 
 type document struct {

@@ -50,10 +50,11 @@ const (
 var LongestWorkflowKey = []string{"efs", "setup_cross_account_replication"}
 
 // LongestLambdaKey is the longest Lambda helper name part, kept in step with
-// the helpers by the bundle renderer's tests.
+// the helpers by the workflow library's tests.
 var LongestLambdaKey = []string{"get_efs_subpath"}
 
-// LongestRoleKey is the longest role purpose suffix (see RoleName).
+// LongestRoleKey is the longest suffix of a refresh's role names: its
+// orchestrator role, <prefix>-<refresh>-orchestrator.
 var LongestRoleKey = []string{"orchestrator"}
 
 // acronyms keep their capitals in pascal names (DB, not Db).

@@ -131,3 +131,19 @@ func shapeOf(v any) *Shape {
 	}
 	return &Shape{Kind: Null}
 }
+
+// TestLongestKeysAreLongest keeps the name-length checks of package spec
+// true: they check the longest names refreshgen makes, from these keys.
+func TestLongestKeysAreLongest(t *testing.T) {
+	longest := len(strings.Join(spec.LongestWorkflowKey, "-"))
+	for _, w := range Library() {
+		if n := len(string(w.Group) + "-" + w.Key); n > longest {
+			t.Errorf("%s/%s makes longer state machine names than spec.LongestWorkflowKey %q: update it", w.Group, w.Key, spec.LongestWorkflowKey)
+		}
+	}
+	for _, fn := range []string{names.FnRunSQL, names.FnGetEFSSubpath, names.FnCheckFlagFile} {
+		if len(fn) > len(strings.Join(spec.LongestLambdaKey, "-")) {
+			t.Errorf("helper %s makes longer function names than spec.LongestLambdaKey %q: update it", fn, spec.LongestLambdaKey)
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Package bundles builds the Lambda helpers' zips reproducibly and decides
 // when it needs to: a bundle the output folder already holds, built from
 // the same inputs, is read from disk instead, so checking an unchanged tree
-// runs no compiler and no other process.
+// runs no compiler (nor any other process, unless the go command on PATH
+// is a wrapper whose version only `go env` can tell).
 package bundles
 
 import (

@@ -11,8 +11,9 @@ import (
 // ForEach calls fn(i) for every i in [0, n) on up to GOMAXPROCS
 // goroutines (in order on the caller's own when GOMAXPROCS is 1). fn must
 // write only what belongs to i. A panic in fn is raised again in the
-// caller once every call has returned: the one of the lowest i, which a
-// loop would have raised.
+// caller: the one of the lowest i, which a loop would have raised. With
+// several goroutines, that happens once every call has returned; with
+// one, as in a loop, the calls after it do not run.
 func ForEach(n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {

@@ -74,8 +74,8 @@ type ResultSet struct {
 	Truncated bool               `json:"truncated"` // Rows holds fewer than RowCount
 }
 
-// collector is the Sink of one statement: it keeps at most maxRows rows per result set and
-// stops keeping rows for the whole run once their JSON exceeds the run's budget.
+// collector is the Sink of one statement: it keeps at most maxRows rows per result set, and
+// a row whose JSON does not fit what is left of the run's budget truncates its result set.
 type collector struct {
 	maxRows int
 	budget  *int
