@@ -10,8 +10,8 @@ import (
 
 // table is a DynamoDB table with a string hash key.
 type table struct {
-	name, key string
-	items     map[string]map[string]any // by hash key value
+	key   string
+	items map[string]map[string]any // by hash key value
 }
 
 // Item returns an item of the table name in the account of the spec

@@ -13,7 +13,6 @@ import (
 // one Availability Zone.
 type mountTarget struct {
 	id, subnet, zone, ip string
-	groups               []string
 	lc                   lifecycle
 }
 
@@ -86,7 +85,7 @@ func (w *World) createMountTarget(r *request) (any, *sim.Failure) {
 		}
 	}
 	n := w.next()
-	m := &mountTarget{id: "fsmt-" + w.hexID(17), subnet: subnet, zone: zone, groups: groups,
+	m := &mountTarget{id: "fsmt-" + w.hexID(17), subnet: subnet, zone: zone,
 		ip: fmt.Sprintf("10.0.%d.%d", n%200, 10+n%200),
 		lc: transition(r.now, "available", phase{"creating", w.clock.d(DurMountTargetCreate)})}
 	f.mountTargets = append(f.mountTargets, m)

@@ -432,7 +432,7 @@ func (f *fixture) function(acct *account, arn, helper string) *function {
 	if fn := acct.functions[name]; fn != nil {
 		return fn
 	}
-	fn := &function{name: name, arn: arn, helper: helper}
+	fn := &function{helper: helper}
 	if helper != names.FnRunSQL {
 		for _, r := range f.w.spec.Refreshes {
 			for _, c := range r.FileSystems {

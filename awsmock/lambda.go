@@ -14,9 +14,8 @@ import (
 
 // function is a Lambda helper deployed in an account.
 type function struct {
-	name, arn string
-	helper    string      // names.FnRunSQL, FnGetEFSSubpath or FnCheckFlagFile
-	mount     *fileSystem // the file system an EFS helper mounts
+	helper string      // names.FnRunSQL, FnGetEFSSubpath or FnCheckFlagFile
+	mount  *fileSystem // the file system an EFS helper mounts
 }
 
 // functionError is a function's own failure: Step Functions raises its

@@ -23,8 +23,7 @@ type secret struct {
 
 // rotation is one RotateSecret; LastRotatedDate moves when it completes.
 type rotation struct {
-	version string
-	lc      lifecycle // rotating -> rotated
+	lc lifecycle // rotating -> rotated
 }
 
 func (w *World) newSecret(acct *account, name string, now time.Time) *secret {
@@ -135,7 +134,7 @@ func (w *World) rotateSecret(r *request) (any, *sim.Failure) {
 		version = w.uuid()
 	}
 	if !set || immediately {
-		s.rotations = append(s.rotations, &rotation{version: version,
+		s.rotations = append(s.rotations, &rotation{
 			lc: transition(r.now, "rotated", phase{"rotating", w.clock.d(DurSecretRotation)})})
 	}
 	return map[string]any{"Arn": s.arn, "Name": s.name, "VersionId": version}, nil

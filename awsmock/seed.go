@@ -72,14 +72,14 @@ func (w *World) seed() {
 		}
 		if arn := w.names.TopicARN(r); arnAccount(arn) != "" {
 			acct := w.addAccount(arnAccount(arn), w.spec.Account(nameOf(w.spec, arnAccount(arn))))
-			acct.topics[arn] = &topic{arn: arn}
+			acct.topics[arn] = &topic{}
 		}
 	}
 	if o := w.byID[w.orchestratorID()]; o != nil {
-		o.tables[w.names.HistoryTable()] = &table{name: w.names.HistoryTable(), key: "RunId", items: map[string]map[string]any{}}
+		o.tables[w.names.HistoryTable()] = &table{key: "RunId", items: map[string]map[string]any{}}
 		arn := w.arn("sns", o.id, w.names.Topic())
 		if o.topics[arn] == nil {
-			o.topics[arn] = &topic{arn: arn}
+			o.topics[arn] = &topic{}
 		}
 	}
 }
@@ -218,7 +218,7 @@ func (w *World) targetFileSystem(acct *account, c *spec.FileSystemCopy) *fileSys
 func (w *World) function(acct *account, helper string, mount *fileSystem) {
 	name := w.names.Function(helper)
 	if acct.functions[name] == nil {
-		acct.functions[name] = &function{name: name, arn: w.arn("lambda", acct.id, "function:"+name), helper: helper, mount: mount}
+		acct.functions[name] = &function{helper: helper, mount: mount}
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 
 // topic is an SNS topic and what was published to it.
 type topic struct {
-	arn       string
 	published []Message
 }
 

@@ -170,7 +170,7 @@ func (w *World) Invoke(c sim.Call) sim.Result {
 
 // request reads what every handler needs from a call.
 func (w *World) request(c sim.Call) (*request, *sim.Failure) {
-	r := &request{w: w, call: c, now: c.Time, role: c.RoleArn}
+	r := &request{w: w, now: c.Time, role: c.RoleArn}
 	if c.Integration == nil {
 		return r, failf(asl.ErrTaskFailed, "awsmock: no model for the resource %s (a Lambda function or activity ARN as Resource)", c.Resource)
 	}

@@ -120,7 +120,6 @@ type world struct {
 // run is one execution in progress.
 type run struct {
 	world    *world
-	machine  *asl.Machine
 	exec     *Execution
 	hist     history
 	rng      *rand.Rand
@@ -143,7 +142,7 @@ func (w *world) execute(m *asl.Machine, machineArn, name string, input any, star
 		Input:           input,
 		Start:           start,
 	}
-	r := &run{world: w, machine: m, exec: x, hist: history{max: w.opts.MaxEvents}, rng: rng}
+	r := &run{world: w, exec: x, hist: history{max: w.opts.MaxEvents}, rng: rng}
 	if m.TimeoutSeconds > 0 {
 		r.deadline = start.Add(seconds(m.TimeoutSeconds))
 	}

@@ -20,7 +20,6 @@ import (
 // jsonPath is a parsed path. Context paths ("$$...") read the context
 // object instead of the state's data.
 type jsonPath struct {
-	text    string
 	context bool
 	steps   []step
 }
@@ -223,7 +222,7 @@ func (s slice) pick(node, _ any, out []any) []any {
 
 // parsePath parses a JSONPath or returns why it is malformed.
 func parsePath(text string) (*jsonPath, error) {
-	p := &jsonPath{text: text}
+	p := &jsonPath{}
 	rest, ok := strings.CutPrefix(text, "$")
 	if !ok {
 		return nil, fmt.Errorf("JSONPath %q does not start with '$'", text)
