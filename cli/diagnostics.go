@@ -2,13 +2,12 @@ package cli
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcled"
+	"github.com/refreshgen/refreshgen/internal/ghactions"
 )
 
 // report writes diagnostics in the chosen format: text with source snippets
@@ -129,30 +128,22 @@ func severityName(s hcl.DiagnosticSeverity) string {
 // GitHub Actions run annotates the spec's lines.
 func writeGitHubDiagnostics(w io.Writer, diags hcl.Diagnostics) {
 	for _, d := range diags {
-		props := []string{}
+		var props []ghactions.Property
 		if d.Subject != nil && d.Subject.Filename != "" {
 			r := d.Subject
-			props = append(props,
-				"file="+escapeProperty(r.Filename),
-				fmt.Sprintf("line=%d", r.Start.Line), fmt.Sprintf("col=%d", r.Start.Column),
-				fmt.Sprintf("endLine=%d", r.End.Line), fmt.Sprintf("endColumn=%d", r.End.Column))
+			props = append(props, ghactions.Property{Name: "file", Value: r.Filename},
+				ghactions.Property{Name: "line", Value: strconv.Itoa(r.Start.Line)},
+				ghactions.Property{Name: "col", Value: strconv.Itoa(r.Start.Column)},
+				ghactions.Property{Name: "endLine", Value: strconv.Itoa(r.End.Line)},
+				ghactions.Property{Name: "endColumn", Value: strconv.Itoa(r.End.Column)})
 		}
-		props = append(props, "title="+escapeProperty(d.Summary))
+		props = append(props, ghactions.Property{Name: "title", Value: d.Summary})
 		msg := d.Summary
 		if d.Detail != "" {
 			msg = d.Detail
 		}
-		fmt.Fprintf(w, "::%s %s::%s\n", severityName(d.Severity), strings.Join(props, ","), escapeData(msg))
+		ghactions.Annotate(w, severityName(d.Severity), props, msg)
 	}
-}
-
-// escapeData and escapeProperty follow the workflow command encoding.
-func escapeData(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
-}
-
-func escapeProperty(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
 }
 
 // writeJSON writes v as indented JSON without HTML escaping.

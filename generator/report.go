@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/refreshgen/refreshgen/internal/ghactions"
 )
 
 // Report is the drift between a rendered tree and its output folder, in the
@@ -194,8 +196,9 @@ func (r *Report) WriteGitHub(w io.Writer, outPrefix string) {
 		default:
 			continue
 		}
-		fmt.Fprintf(w, "::error file=%s,title=refreshgen drift::%s. Run `%s` and commit the result.\n",
-			path.Join(outPrefix, c.Path), msg, r.Fix)
+		ghactions.Annotate(w, "error",
+			[]ghactions.Property{{Name: "file", Value: path.Join(outPrefix, c.Path)}, {Name: "title", Value: "refreshgen drift"}},
+			fmt.Sprintf("%s. Run `%s` and commit the result.", msg, r.Fix))
 	}
 }
 
