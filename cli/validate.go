@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/refreshgen/refreshgen/internal/english"
 	"github.com/refreshgen/refreshgen/spec"
 )
 
@@ -60,17 +61,7 @@ func runValidate(e *Env, o *options) int {
 // summarize counts what a spec declares, for a one-line confirmation.
 func summarize(s *spec.Spec) string {
 	return fmt.Sprintf("%s, %s, %s, %s, %s",
-		plural(len(s.Accounts), "account"), plural(len(s.Auroras), "aurora cluster"),
-		plural(len(s.FileSystems), "efs file system"), plural(len(s.EKSClusters), "eks cluster"),
-		plural(len(s.Refreshes), "refresh"))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	if noun[len(noun)-1] == 'h' {
-		return fmt.Sprintf("%d %ses", n, noun)
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+		english.Plural(len(s.Accounts), "account"), english.Plural(len(s.Auroras), "aurora cluster"),
+		english.Plural(len(s.FileSystems), "efs file system"), english.Plural(len(s.EKSClusters), "eks cluster"),
+		english.Plural(len(s.Refreshes), "refresh"))
 }

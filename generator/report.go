@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/refreshgen/refreshgen/internal/english"
 	"github.com/refreshgen/refreshgen/internal/ghactions"
 )
 
@@ -60,7 +61,7 @@ func (r *Report) WriteText(w io.Writer, specName string, noDiff bool) {
 		fmt.Fprintf(w, "%s is up to date with %s.\n", r.OutDir, specName)
 	} else {
 		n := len(r.Missing) + len(r.Modified) + len(r.Stale) + len(r.Conflicts)
-		fmt.Fprintf(w, "%s has drifted from %s: %s.\n", r.OutDir, specName, plural(n, "change"))
+		fmt.Fprintf(w, "%s has drifted from %s: %s.\n", r.OutDir, specName, english.Plural(n, "change"))
 	}
 	for _, c := range r.plan.Changes {
 		if line := statusLine(c); line != "" {
@@ -200,11 +201,4 @@ func (r *Report) WriteGitHub(w io.Writer, outPrefix string) {
 			[]ghactions.Property{{Name: "file", Value: path.Join(outPrefix, c.Path)}, {Name: "title", Value: "refreshgen drift"}},
 			fmt.Sprintf("%s. Run `%s` and commit the result.", msg, r.Fix))
 	}
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

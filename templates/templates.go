@@ -7,9 +7,10 @@ package templates
 import (
 	"bytes"
 	"embed"
-	"strconv"
 	"strings"
 	"text/template"
+
+	"github.com/refreshgen/refreshgen/internal/english"
 )
 
 //go:embed *.tmpl
@@ -22,19 +23,9 @@ var funcs = template.FuncMap{
 	// join writes a list as "a, b, c".
 	"join": func(items []string) string { return strings.Join(items, ", ") },
 	// plural writes a count with its noun: "1 script", "2 scripts".
-	"plural": func(n int, noun string) string {
-		if n == 1 {
-			return "1 " + noun
-		}
-		return strconv.Itoa(n) + " " + noun + "s"
-	},
+	"plural": english.Plural,
 	// noun is a noun for a count of things: "role" for 1, "roles" else.
-	"noun": func(n int, noun string) string {
-		if n == 1 {
-			return noun
-		}
-		return noun + "s"
-	},
+	"noun": english.Noun,
 	// codes writes a list as code spans: "`a`, `b`, `c`".
 	"codes": func(items []string) string {
 		if len(items) == 0 {
