@@ -72,28 +72,38 @@ func (d *deriver) featurePolicy(f iam.Feature, r runner) Policy {
 // orchestrator, one per library group. Only Step Functions may assume them,
 // and only for these state machines (aws:SourceArn).
 func (d *deriver) machineRoles() {
-	machinesOf := map[string][]string{}
+	machinesOf := map[string][]*workflows.Machine{}
 	runners := map[string]runner{}
 	for i := range d.machines {
 		m := &d.machines[i]
 		r := d.machineRole(m)
 		runners[r.key()] = r
-		machinesOf[r.key()] = append(machinesOf[r.key()], m.ARN)
+		machinesOf[r.key()] = append(machinesOf[r.key()], m)
 	}
 	for key, r := range runners {
-		trust := d.must(iam.ServiceTrust(iam.StepFunctions, r.account.ID, machinesOf[key]...))
-		purpose := fmt.Sprintf("Runs the state machines %s.", strings.Join(shortNames(machinesOf[key]), ", "))
-		d.put(r, purpose, trust, d.featurePolicy(iam.Logging, r), d.featurePolicy(iam.Tracing, r))
+		ms := machinesOf[key]
+		arns := make([]string, len(ms))
+		for i, m := range ms {
+			arns[i] = m.ARN
+		}
+		trust := d.must(iam.ServiceTrust(iam.StepFunctions, r.account.ID, arns...))
+		role := d.put(r, machinesPurpose(ms), trust, d.featurePolicy(iam.Logging, r), d.featurePolicy(iam.Tracing, r))
+		role.Runs = arns
 	}
 }
 
-func shortNames(arns []string) []string {
-	out := make([]string, len(arns))
-	for i, a := range arns {
-		out[i] = a[strings.LastIndex(a, ":")+1:]
+// machinesPurpose says what a role that state machines ms run as is for.
+// A library group's role runs every machine of the group (23 for db),
+// which the generated README lists elsewhere: they are summed up.
+func machinesPurpose(ms []*workflows.Machine) string {
+	first := ms[0].Workflow
+	switch {
+	case first.Group == workflows.GroupOrchestrator && len(ms) == 1:
+		return fmt.Sprintf("Runs the orchestrator of refresh %s.", first.Key)
+	case len(ms) == 1:
+		return fmt.Sprintf("Runs the state machine %s.", ms[0].Name)
 	}
-	slices.Sort(out)
-	return out
+	return fmt.Sprintf("Runs the %d state machines of the %s group.", len(ms), first.Group)
 }
 
 // accountRoles are the roles the workflows assume in source and

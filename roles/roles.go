@@ -35,6 +35,9 @@ type Role struct {
 	Existing bool
 	Trust    iam.Policy
 	Policies []Policy
+	// Runs are the ARNs of the state machines that run as the role, in the
+	// generator's order; none for a role the workflows assume.
+	Runs []string
 	// Managed lists AWS managed policies to attach (service roles only).
 	Managed []string
 }

@@ -1,7 +1,6 @@
 package docs
 
 import (
-	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -12,7 +11,6 @@ import (
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/roles"
 	"github.com/refreshgen/refreshgen/spec"
-	"github.com/refreshgen/refreshgen/workflows"
 )
 
 // iamDoc is the IAM section: the roles of each account and the
@@ -93,7 +91,7 @@ func iamOf(in generator.Input) iamDoc {
 }
 
 func roleDocOf(in generator.Input, r roles.Role) roleDoc {
-	d := roleDoc{Name: r.Name, Purpose: cell(purpose(in, r)), Existing: r.Existing, TrustedBy: cell(trustedBy(in.Spec, r))}
+	d := roleDoc{Name: r.Name, Purpose: cell(r.Purpose), Existing: r.Existing, TrustedBy: cell(trustedBy(in.Spec, r))}
 	if !r.Existing {
 		d.TrustPath = iampolicies.TrustPath(r)
 	}
@@ -104,53 +102,6 @@ func roleDocOf(in generator.Input, r roles.Role) roleDoc {
 		d.Managed = append(d.Managed, path.Base(arn))
 	}
 	return d
-}
-
-// purpose is Role.Purpose, except for the roles state machines run as,
-// whose purpose lists every machine (23 of them for the db group): the
-// State machines table already lists them, so the machines are summed up
-// by group.
-func purpose(in generator.Input, r roles.Role) string {
-	runs := machinesRunBy(in.Machines, r)
-	if len(runs) == 0 {
-		return r.Purpose
-	}
-	group := runs[0].Workflow.Group
-	for _, m := range runs[1:] {
-		if m.Workflow.Group != group {
-			return r.Purpose
-		}
-	}
-	if group == workflows.GroupOrchestrator && len(runs) == 1 {
-		return fmt.Sprintf("Runs the orchestrator of refresh %s.", runs[0].Workflow.Key)
-	}
-	if len(runs) == 1 {
-		return fmt.Sprintf("Runs the state machine %s.", runs[0].Name)
-	}
-	return fmt.Sprintf("Runs the %d state machines of the %s group.", len(runs), group)
-}
-
-// machinesRunBy are the state machines a role's trust lets Step Functions
-// assume it for (aws:SourceArn), in the generator's order.
-func machinesRunBy(machines []workflows.Machine, r roles.Role) []workflows.Machine {
-	var arns []string
-	for _, st := range r.Trust.Statement {
-		if st.Principal == nil || !slices.Contains(st.Principal.Service, string(iam.StepFunctions)) {
-			continue
-		}
-		for _, c := range st.Condition {
-			if c.Key == "aws:SourceArn" {
-				arns = append(arns, c.Values...)
-			}
-		}
-	}
-	var out []workflows.Machine
-	for _, m := range machines {
-		if slices.Contains(arns, m.ARN) {
-			out = append(out, m)
-		}
-	}
-	return out
 }
 
 // serviceNames are the service principals refreshgen's roles trust.

@@ -7,7 +7,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/refreshgen/refreshgen/generator/iampolicies"
-	"github.com/refreshgen/refreshgen/iam"
 	"github.com/refreshgen/refreshgen/roles"
 	"github.com/refreshgen/refreshgen/spec"
 	"github.com/refreshgen/refreshgen/workflows"
@@ -151,21 +150,12 @@ func (r *renderer) rolesIn(a *spec.Account) []roles.Role {
 	return out
 }
 
-// machineRole is the role state machine m runs as: the role whose trust
-// lets Step Functions assume it for m (aws:SourceArn), as package roles
-// wrote it.
+// machineRole is the role state machine m runs as, as package roles
+// derived it.
 func (r *renderer) machineRole(m workflows.Machine) (string, error) {
-	for _, role := range r.in.Roles {
-		for _, st := range role.Trust.Statement {
-			if st.Principal == nil || !slices.Contains(st.Principal.Service, string(iam.StepFunctions)) {
-				continue
-			}
-			for _, c := range st.Condition {
-				if c.Key == "aws:SourceArn" && slices.Contains(c.Values, m.ARN) {
-					return role.Name, nil
-				}
-			}
-		}
+	role, ok := r.runsAs[m.ARN]
+	if !ok {
+		return "", fmt.Errorf("no role runs state machine %s", m.Name)
 	}
-	return "", fmt.Errorf("no role trusts Step Functions with state machine %s", m.Name)
+	return role, nil
 }

@@ -40,14 +40,20 @@ type tfFile struct {
 
 // renderer renders the Terraform of one spec.
 type renderer struct {
-	in    generator.Input
-	spec  *spec.Spec
-	names *names.Names
+	in     generator.Input
+	spec   *spec.Spec
+	names  *names.Names
+	runsAs map[string]string // state machine ARN -> the role it runs as
 }
 
 // Render returns a root per account and the modules they call.
 func Render(in generator.Input) ([]generator.File, error) {
-	r := &renderer{in: in, spec: in.Spec, names: names.New(in.Spec)}
+	r := &renderer{in: in, spec: in.Spec, names: names.New(in.Spec), runsAs: map[string]string{}}
+	for _, role := range in.Roles {
+		for _, arn := range role.Runs {
+			r.runsAs[arn] = role.Name
+		}
+	}
 	var files []generator.File
 	used := map[string]bool{}
 	for _, a := range r.spec.Accounts {
