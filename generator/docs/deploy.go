@@ -82,7 +82,8 @@ func rootsOf(in generator.Input) []rootDoc {
 }
 
 // rootDir is where generator/terraform renders the root of account a.
-func rootDir(a *spec.Account) string { return "deployments/" + a.Name + "/" }
+// rootDir is an account's root folder, as the README links it.
+func rootDir(a *spec.Account) string { return generator.RootDir(a) + "/" }
 
 func rolesIn(rs []roles.Role, a *spec.Account) []roles.Role {
 	var out []roles.Role

@@ -7,6 +7,7 @@ import (
 
 	"github.com/refreshgen/refreshgen/generator"
 	"github.com/refreshgen/refreshgen/generator/iampolicies"
+	"github.com/refreshgen/refreshgen/generator/terraform"
 	"github.com/refreshgen/refreshgen/iam"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/roles"
@@ -40,14 +41,6 @@ type roleDoc struct {
 // policyLink is one identity policy file; Switch is the Terraform
 // variable that attaches it, "" when it is always attached.
 type policyLink struct{ Name, Path, Switch string }
-
-// featureSwitch is the root variable that attaches the policies of a
-// roles.Policy.Feature: the switches generator/terraform declares for the
-// orchestrator (machineFeatures there).
-var featureSwitch = map[string]string{
-	"logging": "enable_step_functions_logging",
-	"tracing": "enable_xray_tracing",
-}
 
 // sourceGuard is the guardrails policy of a source account's role.
 type sourceGuard struct {
@@ -96,7 +89,7 @@ func roleDocOf(in generator.Input, r roles.Role) roleDoc {
 		d.TrustPath = iampolicies.TrustPath(r)
 	}
 	for _, p := range r.Policies {
-		d.Policies = append(d.Policies, policyLink{Name: p.Name, Path: iampolicies.PolicyPath(r, p), Switch: featureSwitch[p.Feature]})
+		d.Policies = append(d.Policies, policyLink{Name: p.Name, Path: iampolicies.PolicyPath(r, p), Switch: terraform.FeatureSwitch(p.Feature)})
 	}
 	for _, arn := range r.Managed {
 		d.Managed = append(d.Managed, path.Base(arn))

@@ -143,7 +143,7 @@ func RBAC(c Cluster, group, roleARN, specPath string) []byte {
 		fmt.Sprintf("Kubernetes RBAC of the EKS cluster %s, account %s (%s).", c.ClusterName, c.Account.Name, c.Account.ID),
 		"refreshgen renders it from the spec's eks volume blocks. The access entry of",
 		roleARN,
-		fmt.Sprintf("(Terraform, deployments/%s) maps that role to the Kubernetes group", c.Account.Name),
+		fmt.Sprintf("(Terraform, %s) maps that role to the Kubernetes group", generator.RootDir(c.Account)),
 		group+", and these objects grant the group exactly what the",
 		"manage_storage workflow does when it repoints a claim at a refreshed file",
 		"system: EKS access policies reach persistent volumes only with cluster-admin.",

@@ -29,6 +29,17 @@ var machineFeatures = []feature{
 	{"tracing", "enable_xray_tracing"},
 }
 
+// FeatureSwitch is the root variable that attaches the policies of a
+// roles.Policy.Feature; "" for a policy always attached.
+func FeatureSwitch(name string) string {
+	for _, f := range machineFeatures {
+		if f.name == name {
+			return f.variable
+		}
+	}
+	return ""
+}
+
 // The IAM resource kinds. One function each, used by every module that
 // creates roles.
 

@@ -59,9 +59,9 @@ func Render(in generator.Input) ([]generator.File, error) {
 	for _, a := range r.spec.Accounts {
 		root, err := r.root(a)
 		if err != nil {
-			return nil, fmt.Errorf("deployments/%s: %w", a.Name, err)
+			return nil, fmt.Errorf("%s: %w", generator.RootDir(a), err)
 		}
-		files = append(files, r.files(rootDir(a), root.files()...)...)
+		files = append(files, r.files(generator.RootDir(a), root.files()...)...)
 		for _, m := range root.modules {
 			used[m] = true
 		}
@@ -87,8 +87,7 @@ var moduleOrder = []struct {
 
 // rootDir and moduleDir are where roots and modules land. Both are two
 // folders below the top of the tree, so "../.." from either is the tree.
-func rootDir(a *spec.Account) string { return "deployments/" + a.Name }
-func moduleDir(name string) string   { return "modules/" + name }
+func moduleDir(name string) string { return "modules/" + name }
 
 // moduleSourceOf is how a root or module names the module it calls.
 func moduleSourceOf(name string) string { return "../../modules/" + name }
