@@ -109,8 +109,8 @@ func (w *World) pointJSON(p *recoveryPoint) map[string]any {
 	}
 	return map[string]any{
 		"RecoveryPointArn": p.arn, "BackupVaultName": p.vault.name, "BackupVaultArn": p.vault.arn,
-		"ResourceArn": p.resource, "ResourceType": "EFS", "CreationDate": isoTime(created),
-		"CompletionDate": isoTime(created.Add(20 * time.Minute)), "Status": "COMPLETED", "IsEncrypted": true,
+		"ResourceArn": p.resource, "ResourceType": "EFS", "CreationDate": sim.ISOTime(created),
+		"CompletionDate": sim.ISOTime(created.Add(20 * time.Minute)), "Status": "COMPLETED", "IsEncrypted": true,
 		"EncryptionKeyArn": w.arn("kms", p.vault.owner.id, "key/"+p.vault.owner.dnsSuffix), "BackupSizeInBytes": p.size,
 		"IamRoleArn": w.arn("iam", p.vault.owner.id, "role/service-role/AWSBackupDefaultServiceRole"),
 	}
@@ -213,7 +213,7 @@ func (w *World) startCopyJob(r *request) (any, *sim.Failure) {
 }
 
 func (w *World) copyStarted(j *copyJob) map[string]any {
-	return map[string]any{"CopyJobId": j.id, "CreationDate": isoTime(j.created), "IsParent": false}
+	return map[string]any{"CopyJobId": j.id, "CreationDate": sim.ISOTime(j.created), "IsParent": false}
 }
 
 // describeCopyJob describes a copy job the caller's account started.
@@ -230,13 +230,13 @@ func (w *World) describeCopyJob(r *request) (any, *sim.Failure) {
 		job := map[string]any{
 			"AccountId": r.acct.id, "CopyJobId": j.id, "SourceBackupVaultArn": j.source.vault.arn,
 			"SourceRecoveryPointArn": j.source.arn, "DestinationBackupVaultArn": j.dest.vault.arn,
-			"ResourceArn": j.source.resource, "ResourceType": "EFS", "CreationDate": isoTime(j.created),
+			"ResourceArn": j.source.resource, "ResourceType": "EFS", "CreationDate": sim.ISOTime(j.created),
 			"State": state, "BackupSizeInBytes": j.source.size, "IamRoleArn": j.role, "IsParent": false,
 		}
 		switch state {
 		case "COMPLETED":
 			job["DestinationRecoveryPointArn"] = j.dest.arn
-			job["CompletionDate"] = isoTime(j.lc.settles())
+			job["CompletionDate"] = sim.ISOTime(j.lc.settles())
 		case "FAILED", "PARTIAL", "ABORTED":
 			job["StatusMessage"] = "awsmock: the scenario ended this copy job " + state
 		}
@@ -322,14 +322,14 @@ func (w *World) describeRestoreJob(r *request) (any, *sim.Failure) {
 		}
 		status := w.restoreStatus(j, r.now)
 		out := map[string]any{
-			"AccountId": r.acct.id, "RestoreJobId": j.id, "RecoveryPointArn": j.point.arn, "CreationDate": isoTime(j.created),
+			"AccountId": r.acct.id, "RestoreJobId": j.id, "RecoveryPointArn": j.point.arn, "CreationDate": sim.ISOTime(j.created),
 			"Status": status, "BackupSizeInBytes": j.point.size, "IamRoleArn": j.role, "ResourceType": "EFS",
 			"ExpectedCompletionTimeMinutes": int(w.clock.d(DurRestoreJob).Minutes()) + 1, "CreatedResourceArn": j.fs.arn,
 			"PercentDone": "0.00%",
 		}
 		switch status {
 		case "COMPLETED":
-			out["CompletionDate"], out["PercentDone"] = isoTime(j.lc.settles()), "100.00%"
+			out["CompletionDate"], out["PercentDone"] = sim.ISOTime(j.lc.settles()), "100.00%"
 		case "FAILED", "ABORTED":
 			out["StatusMessage"] = "awsmock: the scenario ended this restore job " + status
 		}

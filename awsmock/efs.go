@@ -98,7 +98,7 @@ func (w *World) folders(f *fileSystem, t time.Time) []string {
 func (w *World) fsJSON(f *fileSystem, t time.Time) map[string]any {
 	out := map[string]any{
 		"OwnerId": f.owner.id, "CreationToken": f.token, "FileSystemId": f.id, "FileSystemArn": f.arn,
-		"CreationTime": isoTime(f.created), "LifeCycleState": w.fsStatus(f, t),
+		"CreationTime": sim.ISOTime(f.created), "LifeCycleState": w.fsStatus(f, t),
 		"NumberOfMountTargets": len(w.liveMountTargets(f, t)),
 		"SizeInBytes":          map[string]any{"Value": 6144, "ValueInStandard": 6144, "ValueInIA": 0, "ValueInArchive": 0},
 		"PerformanceMode":      f.performanceMode, "ThroughputMode": "elastic", "Encrypted": f.kmsKey != "",

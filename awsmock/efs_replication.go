@@ -30,11 +30,11 @@ func (w *World) replicationJSON(rep *replication, t time.Time) map[string]any {
 		dst["RoleArn"] = rep.role
 	}
 	if last := w.lastReplicated(rep, t); !last.IsZero() {
-		dst["LastReplicatedTimestamp"] = isoTime(last)
+		dst["LastReplicatedTimestamp"] = sim.ISOTime(last)
 	}
 	return map[string]any{
 		"SourceFileSystemId": rep.source.id, "SourceFileSystemRegion": w.region, "SourceFileSystemArn": rep.source.arn,
-		"OriginalSourceFileSystemArn": rep.source.arn, "CreationTime": isoTime(rep.created),
+		"OriginalSourceFileSystemArn": rep.source.arn, "CreationTime": sim.ISOTime(rep.created),
 		"SourceFileSystemOwnerId": rep.source.owner.id, "Destinations": []any{dst},
 	}
 }

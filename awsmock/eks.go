@@ -190,7 +190,7 @@ func (w *World) updateNodegroupConfig(r *request) (any, *sim.Failure) {
 
 func (w *World) updateJSON(c *eksCluster, u *nodegroupUpdate, t time.Time) map[string]any {
 	return map[string]any{
-		"Id": u.id, "Status": w.updateStatus(c, u, t), "Type": "ConfigUpdate", "CreatedAt": isoTime(u.created),
+		"Id": u.id, "Status": w.updateStatus(c, u, t), "Type": "ConfigUpdate", "CreatedAt": sim.ISOTime(u.created),
 		"Errors": []any{},
 		"Params": []any{
 			map[string]any{"Type": "MinSize", "Value": strconv.Itoa(u.to.min)},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/refreshgen/refreshgen/asl"
+	"github.com/refreshgen/refreshgen/iam"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/sim"
 	"github.com/refreshgen/refreshgen/spec"
@@ -80,7 +81,7 @@ func (w *World) fixtures(x *ExampleRun) {
 		f.newClusterSetup(acct, snap.kmsKey)
 	case "db/clone_cluster":
 		src := f.str("SourceClusterArn")
-		owner := w.byID[arnAccount(src)]
+		owner := w.byID[iam.AccountOf(src)]
 		c := f.sourceCluster(owner, src[strings.LastIndexByte(src, ':')+1:], f.engine(f.str("Engine")), "")
 		f.share(owner, "refreshgen-example-fixture", w.clusterARN(owner, c.id), acct.id)
 		f.newClusterSetup(acct, c.kmsKey)
@@ -100,7 +101,7 @@ func (w *World) fixtures(x *ExampleRun) {
 		f.sharedSnapshot(f.account("Source"), f.str("SnapshotId"), f.str("KmsKeyArn"), f.str("DestinationAccountId"), f.str("GrantName"))
 	case "db/share_cluster":
 		src := f.str("ClusterArn")
-		f.sourceCluster(w.byID[arnAccount(src)], src[strings.LastIndexByte(src, ':')+1:], f.engine(""), "")
+		f.sourceCluster(w.byID[iam.AccountOf(src)], src[strings.LastIndexByte(src, ':')+1:], f.engine(""), "")
 	case "db/release_cluster_share":
 		owner := f.account("Source")
 		c := f.sourceCluster(owner, "example-shared", f.engine(""), "")
@@ -350,7 +351,7 @@ func (f *fixture) sharedSnapshot(acct *account, id, key, dst, grantName string) 
 // caller, ready to restore from: its key grants the caller's role what a
 // restore needs.
 func (f *fixture) snapshot(arn, engine string, caller *account) *snapshot {
-	owner := f.w.byID[arnAccount(arn)]
+	owner := f.w.byID[iam.AccountOf(arn)]
 	if owner == nil || caller == nil {
 		f.problem("the snapshot %s is not in an account of the spec", arn)
 		return &snapshot{}

@@ -68,7 +68,7 @@ func deletions(w *World, x *sim.Execution) []string {
 	var out []string
 	for _, e := range w.Timeline() {
 		if e.Call == "rds:deleteDBCluster" && !e.Time.Before(x.Start) {
-			out = append(out, e.State+" at +"+e.Time.Sub(x.Start).String()+" by "+machineOf(e.Execution))
+			out = append(out, e.State+" at +"+e.Time.Sub(x.Start).String()+" by "+sim.MachineOf(e.Execution))
 		}
 	}
 	return out

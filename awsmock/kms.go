@@ -190,7 +190,7 @@ func (w *World) listGrants(r *request) (any, *sim.Failure) {
 			continue
 		}
 		entry := map[string]any{
-			"KeyId": k.arn, "GrantId": g.id, "GranteePrincipal": g.grantee, "CreationDate": isoTime(g.created),
+			"KeyId": k.arn, "GrantId": g.id, "GranteePrincipal": g.grantee, "CreationDate": sim.ISOTime(g.created),
 			"IssuingAccount": "arn:" + w.partition + ":iam::" + g.issuer + ":root", "Operations": stringsJSON(g.operations),
 		}
 		if g.name != "" {

@@ -171,7 +171,7 @@ func (w *World) createResourceShare(r *request) (any, *sim.Failure) {
 func (w *World) shareJSON(s *resourceShare, t time.Time) map[string]any {
 	return map[string]any{
 		"ResourceShareArn": s.arn, "Name": s.name, "OwningAccountId": s.owner.id, "AllowExternalPrincipals": s.allowExternal,
-		"Status": w.shareStatus(s, t), "CreationTime": isoTime(s.created), "LastUpdatedTime": isoTime(s.created),
+		"Status": w.shareStatus(s, t), "CreationTime": sim.ISOTime(s.created), "LastUpdatedTime": sim.ISOTime(s.created),
 		"FeatureSet": "STANDARD", "Tags": s.tags.list(),
 	}
 }
@@ -286,7 +286,7 @@ func (w *World) getResourceShareAssociations(r *request) (any, *sim.Failure) {
 			if want == "" || want == status {
 				list = append(list, map[string]any{
 					"ResourceShareArn": s.arn, "ResourceShareName": s.name, "AssociatedEntity": entity,
-					"AssociationType": kind, "Status": status, "External": external, "CreationTime": isoTime(s.created),
+					"AssociationType": kind, "Status": status, "External": external, "CreationTime": sim.ISOTime(s.created),
 				})
 			}
 		}
@@ -335,7 +335,7 @@ func (w *World) getResourceShareInvitations(r *request) (any, *sim.Failure) {
 func (w *World) invitationJSON(s *resourceShare, p *shareAssociation) map[string]any {
 	return map[string]any{
 		"ResourceShareInvitationArn": p.invitation.arn, "ResourceShareName": s.name, "ResourceShareArn": s.arn,
-		"SenderAccountId": s.owner.id, "ReceiverAccountId": p.principal, "InvitationTimestamp": isoTime(p.created),
+		"SenderAccountId": s.owner.id, "ReceiverAccountId": p.principal, "InvitationTimestamp": sim.ISOTime(p.created),
 		"Status": p.invitation.status,
 	}
 }

@@ -165,15 +165,15 @@ func (w *World) clusterJSON(acct *account, c *cluster, t time.Time) map[string]a
 		"TagList":                          c.tags.list(),
 		"DeletionProtection":               c.deletionProtection,
 		"CopyTagsToSnapshot":               c.copyTagsToSnapshot,
-		"ClusterCreateTime":                isoTime(c.created),
+		"ClusterCreateTime":                sim.ISOTime(c.created),
 		"MultiAZ":                          len(members) > 1,
 		"BackupRetentionPeriod":            7,
 		"PreferredBackupWindow":            "03:00-03:30",
 		"HttpEndpointEnabled":              false,
 		"AssociatedRoles":                  w.rolesJSON(acct, c, t),
 		"AvailabilityZones":                []any{w.region + "a", w.region + "b", w.region + "c"},
-		"EarliestRestorableTime":           isoTime(c.created),
-		"LatestRestorableTime":             isoTime(t.Add(-5 * time.Minute)),
+		"EarliestRestorableTime":           sim.ISOTime(c.created),
+		"LatestRestorableTime":             sim.ISOTime(t.Add(-5 * time.Minute)),
 		"IamDatabaseAuthenticationEnabled": false,
 	}
 	if c.kmsKey != "" {

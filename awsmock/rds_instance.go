@@ -76,7 +76,7 @@ func (w *World) instanceJSON(acct *account, i *instance, t time.Time) map[string
 		"PromotionTier":        i.tier,
 		"PubliclyAccessible":   false,
 		"StorageEncrypted":     i.cluster.kmsKey != "",
-		"InstanceCreateTime":   isoTime(i.created),
+		"InstanceCreateTime":   sim.ISOTime(i.created),
 		"AvailabilityZone":     w.region + "a",
 		"TagList":              i.tags.list(),
 		"Endpoint": map[string]any{

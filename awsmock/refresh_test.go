@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/refreshgen/refreshgen/iam"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/sim"
 	"github.com/refreshgen/refreshgen/spec"
@@ -187,7 +188,7 @@ func checkRefreshed(t *testing.T, w *World, s *spec.Spec, r *spec.Refresh, x *si
 			}
 		}
 		for _, arn := range db.RotateSecrets {
-			sec := w.findSecret(w.byID[arnAccount(arn)], arn)
+			sec := w.findSecret(w.byID[iam.AccountOf(arn)], arn)
 			if !w.lastRotatedAt(sec, at).After(x.Start) {
 				t.Errorf("%s: %s was not rotated", db.Name, arn)
 			}

@@ -82,7 +82,7 @@ func (w *World) describeSecret(r *request) (any, *sim.Failure) {
 		return nil, w.secretNotFound(r, id)
 	}
 	out := map[string]any{
-		"Arn": s.arn, "Name": s.name, "CreatedDate": isoTime(s.created), "LastChangedDate": isoTime(s.created),
+		"Arn": s.arn, "Name": s.name, "CreatedDate": sim.ISOTime(s.created), "LastChangedDate": sim.ISOTime(s.created),
 		"RotationEnabled":    s.rotationLambda != "",
 		"VersionIdsToStages": map[string]any{s.version: []any{"AWSCURRENT"}},
 	}
@@ -94,10 +94,10 @@ func (w *World) describeSecret(r *request) (any, *sim.Failure) {
 		out["RotationRules"] = map[string]any{"AutomaticallyAfterDays": s.rotationDays}
 	}
 	if last := w.lastRotatedAt(s, r.now); !last.IsZero() {
-		out["LastRotatedDate"] = isoTime(last)
-		out["LastChangedDate"] = isoTime(last)
+		out["LastRotatedDate"] = sim.ISOTime(last)
+		out["LastChangedDate"] = sim.ISOTime(last)
 		if s.rotationDays > 0 {
-			out["NextRotationDate"] = isoTime(last.AddDate(0, 0, s.rotationDays))
+			out["NextRotationDate"] = sim.ISOTime(last.AddDate(0, 0, s.rotationDays))
 		}
 	}
 	return out, nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/refreshgen/refreshgen/generator/kubernetes"
+	"github.com/refreshgen/refreshgen/iam"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/spec"
 )
@@ -70,8 +71,8 @@ func (w *World) seed() {
 		if r.EKS != nil {
 			w.volumes(r)
 		}
-		if arn := w.names.TopicARN(r); arnAccount(arn) != "" {
-			acct := w.addAccount(arnAccount(arn), w.spec.Account(nameOf(w.spec, arnAccount(arn))))
+		if arn := w.names.TopicARN(r); iam.AccountOf(arn) != "" {
+			acct := w.addAccount(iam.AccountOf(arn), w.spec.Account(nameOf(w.spec, iam.AccountOf(arn))))
 			acct.topics[arn] = &topic{}
 		}
 	}
@@ -82,15 +83,6 @@ func (w *World) seed() {
 			o.topics[arn] = &topic{}
 		}
 	}
-}
-
-// arnAccount is the account field of an ARN, "" when it has none.
-func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 {
-		return ""
-	}
-	return parts[4]
 }
 
 // nameOf is the spec's name of account id, "" outside the spec.
@@ -116,7 +108,7 @@ func (w *World) key(arn string, source bool) *key {
 	if k := w.keyByARN(arn); k != nil {
 		return k
 	}
-	acct := w.addAccount(arnAccount(arn), w.spec.Account(nameOf(w.spec, arnAccount(arn))))
+	acct := w.addAccount(iam.AccountOf(arn), w.spec.Account(nameOf(w.spec, iam.AccountOf(arn))))
 	k := &key{arn: arn, id: arn[strings.LastIndexByte(arn, '/')+1:], owner: acct}
 	if source {
 		for i := range 2 {
@@ -232,7 +224,7 @@ func (w *World) putObject(acct *account, bucket, key, body string) {
 // appSecret is an application secret with rotation configured and one
 // rotation done.
 func (w *World) appSecret(arn string) {
-	acct := w.addAccount(arnAccount(arn), w.spec.Account(nameOf(w.spec, arnAccount(arn))))
+	acct := w.addAccount(iam.AccountOf(arn), w.spec.Account(nameOf(w.spec, iam.AccountOf(arn))))
 	if w.findSecret(acct, arn) != nil {
 		return
 	}

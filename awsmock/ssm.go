@@ -76,7 +76,7 @@ func (w *World) getParameter(r *request) (any, *sim.Failure) {
 		return nil, r.fail("ParameterNotFound", 400, "Parameter %s not found.", name)
 	}
 	return map[string]any{"Parameter": map[string]any{
-		"Name": p.name, "Type": p.typ, "Value": p.value, "Version": p.version, "LastModifiedDate": isoTime(p.modified),
+		"Name": p.name, "Type": p.typ, "Value": p.value, "Version": p.version, "LastModifiedDate": sim.ISOTime(p.modified),
 		"Arn": w.arn("ssm", r.acct.id, "parameter/"+trimSlash(p.name)), "DataType": "text",
 	}}, nil
 }

@@ -63,7 +63,7 @@ func (w *World) record(c sim.Call, r *request, res sim.Result, fault int) {
 		e.Account, e.AccountID = r.acct.name(), r.acct.id
 	}
 	if e.Role == "" {
-		e.Role = w.roles[machineOf(c.ExecutionArn)]
+		e.Role = w.roles[sim.MachineOf(c.ExecutionArn)]
 	}
 	if res.Err != nil {
 		e.Error, e.Cause = res.Err.Name, res.Err.Cause
@@ -122,14 +122,4 @@ func (w *World) CallsPerAccount() []AccountCalls {
 		out = append(out, n)
 	}
 	return out
-}
-
-// machineOf is the state machine ARN of an execution ARN
-// (arn:...:execution:<machine>:<name>).
-func machineOf(executionArn string) string {
-	i := strings.LastIndexByte(executionArn, ':')
-	if i < 0 {
-		return ""
-	}
-	return strings.Replace(executionArn[:i], ":execution:", ":stateMachine:", 1)
 }

@@ -14,11 +14,6 @@ import (
 	"github.com/refreshgen/refreshgen/spec"
 )
 
-// defaultStart is when a simulation starts unless told otherwise: the
-// simulator's own default start (2026-01-01T00:00:00Z), so that a World
-// and a sim.Run agree.
-func defaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
-
 // Options configure a World. The zero value is the healthy estate of the
 // spec, starting when the simulator does by default, 2026-01-01T00:00:00Z.
 type Options struct {
@@ -105,7 +100,7 @@ func New(s *spec.Spec, opts Options) *World {
 		}
 	}
 	if w.start.IsZero() {
-		w.start = defaultStart()
+		w.start = sim.DefaultStart()
 		if opts.Example != nil {
 			w.start = exampleStart(opts.Example.Input, w.start)
 		}
@@ -262,7 +257,3 @@ func (w *World) uuid() string {
 func (w *World) arn(service, account, resource string) string {
 	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", w.partition, service, w.region, account, resource)
 }
-
-// isoTime is how the aws-sdk integrations return timestamps: ISO 8601 in
-// UTC with milliseconds, which Choice rules compare as timestamps.
-func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

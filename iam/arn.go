@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
 )
 
 // Location is where a resource lives. Every part is explicit: the
@@ -222,4 +224,14 @@ func splitRoleARN(arn string) (partition, account string, err error) {
 		return "", "", fmt.Errorf("iam: %q is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)", arn)
 	}
 	return m[1], m[2], nil
+}
+
+// AccountOf is the account ID of an ARN; "" when s is not an ARN or names
+// no account (an AWS managed policy's "aws", a global S3 bucket).
+func AccountOf(s string) string {
+	a, err := arn.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return a.AccountID
 }

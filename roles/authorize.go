@@ -131,7 +131,7 @@ func (a *Authorizer) AuthorizeAssume(callerRoleArn, targetRoleArn string) error 
 // runnerOf is the role an ARN names, in its account (one the spec does
 // not declare gets an account of its own: it has no role anyway).
 func (a *Authorizer) runnerOf(roleArn string) runner {
-	name, id := roleArn[strings.LastIndex(roleArn, "/")+1:], arnAccount(roleArn)
+	name, id := roleArn[strings.LastIndex(roleArn, "/")+1:], iam.AccountOf(roleArn)
 	if i := slices.IndexFunc(a.d.spec.Accounts, func(acct *spec.Account) bool { return acct.ID == id }); i >= 0 {
 		return runner{a.d.spec.Accounts[i], name}
 	}
@@ -165,9 +165,9 @@ func documents(ps []Policy) []iam.Policy {
 func (a *Authorizer) decide(roleArn string, req policyeval.Request, in asl.Integration) error {
 	var resource *iam.Policy
 	if strings.HasPrefix(req.Action, "kms:") && req.Resource != "*" {
-		resource = defaultKeyPolicy(arnAccount(req.Resource), partitionOf(req.Resource))
+		resource = defaultKeyPolicy(iam.AccountOf(req.Resource), partitionOf(req.Resource))
 	} else {
-		req.ResourceAccount = arnAccount(roleArn) // shared by the service, see Authorizer
+		req.ResourceAccount = iam.AccountOf(roleArn) // shared by the service, see Authorizer
 	}
 	d := policyeval.Evaluate(req, documents(a.attached(roleArn)), resource)
 	if d.Outcome == policyeval.Allowed {
@@ -408,14 +408,6 @@ func session(roleArn string) string {
 	}
 	name := m[5][strings.LastIndex(m[5], "/")+1:]
 	return "arn:" + m[1] + ":sts::" + m[4] + ":assumed-role/" + name + "/refreshgen-simulator"
-}
-
-func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
 }
 
 func partitionOf(arn string) string {

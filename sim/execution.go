@@ -27,9 +27,9 @@ const (
 // is empty.
 const DefaultStateMachineArn = "arn:aws:states:us-east-1:123456789012:stateMachine:simulated"
 
-// defaultStart is the start time when Options.Start is zero: a fixed
+// DefaultStart is the start time when Options.Start is zero: a fixed
 // time, so that runs are reproducible.
-func defaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+func DefaultStart() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // Options configure a run. The zero value runs a machine without tasks.
 type Options struct {
@@ -98,7 +98,7 @@ func Run(m *asl.Machine, input any, opts Options) (*Execution, error) {
 		return nil, fmt.Errorf("sim: %w", err)
 	}
 	if opts.Start.IsZero() {
-		opts.Start = defaultStart()
+		opts.Start = DefaultStart()
 	}
 	if opts.StateMachineArn == "" {
 		opts.StateMachineArn = DefaultStateMachineArn
@@ -148,7 +148,7 @@ func (w *world) execute(m *asl.Machine, machineArn, name string, input any, star
 	}
 	r.execContext = map[string]any{
 		"Id": x.Arn, "Name": name, "Input": input, "RoleArn": w.opts.RoleArn,
-		"StartTime": isoTime(start), "RedriveCount": number(0),
+		"StartTime": ISOTime(start), "RedriveCount": number(0),
 	}
 	r.machineContext = map[string]any{"Id": machineArn, "Name": machineName(machineArn)}
 	t := &thread{run: r, now: start}
@@ -196,13 +196,23 @@ func executionArn(machineArn, name string) string {
 	return strings.Replace(machineArn, ":stateMachine:", ":execution:", 1) + ":" + name
 }
 
+// MachineOf is the state machine ARN of an execution ARN, which
+// executionArn made.
+func MachineOf(executionArn string) string {
+	i := strings.LastIndexByte(executionArn, ':')
+	if i < 0 {
+		return ""
+	}
+	return strings.Replace(executionArn[:i], ":execution:", ":stateMachine:", 1)
+}
+
 func machineName(machineArn string) string {
 	return machineArn[strings.LastIndexByte(machineArn, ':')+1:]
 }
 
-// isoTime formats a context-object time as Step Functions does, in UTC
-// with milliseconds.
-func isoTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// ISOTime formats a time as Step Functions writes it in the context object
+// and as AWS APIs return it in JSON: UTC with milliseconds.
+func ISOTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
 
 // epochMillis is how the Step Functions API integration returns dates.
 func epochMillis(t time.Time) json.Number { return number(t.UnixMilli()) }

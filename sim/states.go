@@ -27,7 +27,7 @@ func (v *visit) env(doc any) env {
 		"Execution":    v.run.execContext,
 		"StateMachine": v.run.machineContext,
 		"State": map[string]any{
-			"EnteredTime": isoTime(v.entered),
+			"EnteredTime": ISOTime(v.entered),
 			"Name":        v.name,
 			"RetryCount":  number(int64(v.retries)),
 		},

@@ -270,7 +270,7 @@ func (g *gate) Invoke(c sim.Call) sim.Result {
 // assume the call's Credentials role, and the role the call runs as must
 // be allowed the call on its resources.
 func (g *gate) authorize(c sim.Call) *sim.Failure {
-	own := g.own[machineOf(c.ExecutionArn)]
+	own := g.own[sim.MachineOf(c.ExecutionArn)]
 	if own == "" {
 		return &sim.Failure{Name: asl.ErrTaskFailed, Cause: "simulate: no role for the execution " + c.ExecutionArn}
 	}
@@ -316,7 +316,7 @@ func (g *gate) startExecutions(x *sim.Execution) []Denial {
 		if in == nil || in.SDK || in.Service != "states" || in.Action != "startExecution" {
 			continue
 		}
-		role := g.own[machineOf(c.ExecutionArn)]
+		role := g.own[sim.MachineOf(c.ExecutionArn)]
 		if err := g.az.Authorize(role, *in, c.Parameters, nil); err != nil {
 			f := failureOf(err)
 			out = append(out, Denial{Time: c.Time, State: c.State, Call: in.Service + ":" + in.Action, Role: role, Error: f.Name, Cause: f.Cause})
@@ -326,16 +326,6 @@ func (g *gate) startExecutions(x *sim.Execution) []Denial {
 		out = append(out, g.startExecutions(child)...)
 	}
 	return out
-}
-
-// machineOf is the state machine ARN of an execution ARN
-// (arn:...:execution:<machine>:<name>).
-func machineOf(executionArn string) string {
-	i := strings.LastIndexByte(executionArn, ':')
-	if i < 0 {
-		return ""
-	}
-	return strings.Replace(executionArn[:i], ":execution:", ":stateMachine:", 1)
 }
 
 // RootCause digs the error that failed a run out of the causes a failed

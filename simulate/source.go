@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/refreshgen/refreshgen/awsmock"
+	"github.com/refreshgen/refreshgen/iam"
 	"github.com/refreshgen/refreshgen/names"
 	"github.com/refreshgen/refreshgen/spec"
 )
@@ -118,14 +119,14 @@ func SourceWrites(s *spec.Spec, r *spec.Refresh, timeline []awsmock.Entry) []Sou
 				owned = "the run's resource share " + arn
 			}
 		case "backup:startCopyJob":
-			if vault := str("DestinationBackupVaultArn"); arnAccount(vault) == r.Destination.ID {
+			if vault := str("DestinationBackupVaultArn"); iam.AccountOf(vault) == r.Destination.ID {
 				owned = "a copy job into " + vault
 			}
 		case "efs:createReplicationConfiguration":
 			dsts, _ := p["Destinations"].([]any)
 			if len(dsts) == 1 {
 				d, _ := dsts[0].(map[string]any)
-				if fs, _ := d["FileSystemId"].(string); arnAccount(fs) == r.Destination.ID {
+				if fs, _ := d["FileSystemId"].(string); iam.AccountOf(fs) == r.Destination.ID {
 					owned = "the run's replication of " + str("SourceFileSystemId") + " into " + fs
 				}
 			}
@@ -148,13 +149,4 @@ func readOnly(call string) bool {
 		}
 	}
 	return false
-}
-
-// arnAccount is the account of an ARN, "" when it is not one.
-func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" {
-		return ""
-	}
-	return parts[4]
 }

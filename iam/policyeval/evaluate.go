@@ -148,7 +148,7 @@ type request struct {
 func newRequest(req Request) request {
 	r := request{Request: req, principal: parsePrincipal(req.Principal), context: newContext(req.Context)}
 	if r.ResourceAccount == "" {
-		r.ResourceAccount = arnAccount(req.Resource)
+		r.ResourceAccount = iam.AccountOf(req.Resource)
 	}
 	if r.ResourceAccount == "" {
 		r.ResourceAccount = r.principal.account

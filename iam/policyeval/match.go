@@ -136,15 +136,6 @@ func matchARN(pattern, arn string) bool {
 	return true
 }
 
-// arnAccount is the account segment of an ARN, "" when it has none.
-func arnAccount(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[4]
-}
-
 // glob matches s against pattern, where * stands for any run of
 // characters and ? for exactly one. It backtracks only to the last *,
 // which is enough: a later * can always absorb what an earlier one would.
