@@ -94,10 +94,9 @@ func (t Tool) Run(dir string, c Check) (Result, error) {
 	if len(c.Scenarios) > 0 {
 		args = append(args, "--scenarios", scenarios)
 	}
-	out, err := t.output(filepath.Join(dir, "report.txt"), args)
-	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		return Result{}, fmt.Errorf("iamcheck: %s %s: %v\n%s", t.path, strings.Join(args, " "), err, out)
+	out, _, err := t.RunFiles(dir, args...)
+	if err != nil {
+		return Result{}, err
 	}
 	return parse(out, dir, scenarios, len(c.Scenarios))
 }
