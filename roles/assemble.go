@@ -284,21 +284,27 @@ func (d *deriver) serviceRoles() {
 // per source account that replicates: it may read the source file systems
 // and write only the targets the spec pairs them with.
 func (d *deriver) replicationRoles() {
+	var sources []runner
 	for _, r := range d.spec.Refreshes {
 		for _, fs := range r.FileSystems {
 			if fs.Strategy != spec.FSReplication {
 				continue
 			}
 			role := runner{r.Source, d.names.ReplicationRole()}
+			if d.builders[role.key()] == nil {
+				sources = append(sources, role)
+			}
 			d.builder(role).Add(
 				iam.Statement{Sid: "ReadSource", Effect: iam.Allow, Action: []string{"elasticfilesystem:ReplicationRead"},
 					Resource: []string{iam.EFSFileSystem.ARN(d.loc(r.Source), fs.From.FileSystemID)}},
 				iam.Statement{Sid: "WriteTarget", Effect: iam.Allow, Action: []string{"elasticfilesystem:ReplicationWrite"},
 					Resource: []string{iam.EFSFileSystem.ARN(d.loc(r.Destination), fs.TargetFileSystemID)}},
 			)
-			d.put(role, "Lets Amazon EFS replicate the source file systems into the targets the spec names.",
-				d.must(iam.ServiceTrust(iam.EFS, "")))
 		}
+	}
+	for _, role := range sources {
+		d.put(role, "Lets Amazon EFS replicate the source file systems into the targets the spec names.",
+			d.must(iam.ServiceTrust(iam.EFS, "")))
 	}
 }
 
