@@ -32,8 +32,9 @@ func NewBuilder(sources fs.FS) *Builder {
 // recorded, and whose file is still on disk with the recorded sha256, is
 // that file; any other is built.
 func (b *Builder) Provider(prev *generator.Snapshot) func(generator.LambdaBundle) ([]byte, string, error) {
+	toolchain := sync.OnceValues(FindToolchain) // once per render, not per bundle
 	return func(req generator.LambdaBundle) ([]byte, string, error) {
-		tc, err := FindToolchain()
+		tc, err := toolchain()
 		if err != nil {
 			return nil, "", err
 		}
