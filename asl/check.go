@@ -443,12 +443,10 @@ func (c *checker) expr(at string, e Expr, stringField bool) {
 }
 
 func (c *checker) intrinsic(at string, call *Intrinsic) {
-	lo, hi, ok := call.Fn.arity()
-	switch {
-	case !ok:
+	if _, _, ok := call.Fn.Arity(); !ok {
 		c.add(at, "unknown intrinsic function %q", call.Fn)
-	case len(call.Args) < lo || hi >= 0 && len(call.Args) > hi:
-		c.add(at, "%s takes %s arguments, not %d", call.Fn, arityText(lo, hi), len(call.Args))
+	} else if !call.Fn.Takes(len(call.Args)) {
+		c.add(at, "%s takes %s arguments, not %d", call.Fn, call.Fn.ArityText(), len(call.Args))
 	}
 	for i, a := range call.Args {
 		template, isTemplate := a.(Template)
@@ -475,16 +473,6 @@ func (c *checker) intrinsic(at string, call *Intrinsic) {
 func isFraction(a Arg) bool {
 	n, ok := a.(Num)
 	return ok && n != Num(math.Trunc(float64(n)))
-}
-
-func arityText(lo, hi int) string {
-	switch {
-	case hi < 0:
-		return "at least " + strconv.Itoa(lo)
-	case lo == hi:
-		return strconv.Itoa(lo)
-	}
-	return fmt.Sprintf("%d to %d", lo, hi)
 }
 
 // condition checks a Choice condition: exactly one operator, a value of

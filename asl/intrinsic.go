@@ -31,9 +31,9 @@ const (
 	FnUUID           Fn = "States.UUID"
 )
 
-// arity returns how many arguments fn takes (max -1: no upper bound) and
+// Arity returns how many arguments fn takes (max -1: no upper bound) and
 // whether fn is an intrinsic function at all.
-func (fn Fn) arity() (min, max int, ok bool) {
+func (fn Fn) Arity() (min, max int, ok bool) {
 	switch fn {
 	case FnUUID:
 		return 0, 0, true
@@ -51,6 +51,24 @@ func (fn Fn) arity() (min, max int, ok bool) {
 		return 0, -1, true
 	}
 	return 0, 0, false
+}
+
+// Takes reports whether intrinsic function fn takes n arguments.
+func (fn Fn) Takes(n int) bool {
+	lo, hi, ok := fn.Arity()
+	return ok && n >= lo && (hi < 0 || n <= hi)
+}
+
+// ArityText says how many arguments fn takes: "2", "2 to 3", "at least 1".
+func (fn Fn) ArityText() string {
+	lo, hi, _ := fn.Arity()
+	switch {
+	case hi < 0:
+		return "at least " + strconv.Itoa(lo)
+	case lo == hi:
+		return strconv.Itoa(lo)
+	}
+	return fmt.Sprintf("%d to %d", lo, hi)
 }
 
 // returnsString reports whether fn may stand where Step Functions wants a
@@ -143,7 +161,7 @@ func (p *exprParser) call() (*Intrinsic, error) {
 		return nil, p.errorf("not a JSONPath or an intrinsic call")
 	}
 	fn := Fn(p.src[p.pos : p.pos+open])
-	if _, _, ok := fn.arity(); !ok {
+	if _, _, ok := fn.Arity(); !ok {
 		return nil, p.errorf("unknown intrinsic function %q", fn)
 	}
 	p.pos += open + 1

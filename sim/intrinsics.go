@@ -33,21 +33,9 @@ const (
 // it returns becomes States.IntrinsicFailure.
 type intrinsicFunc func(e env, args []any) (any, error)
 
-// signature is a function and how many arguments it takes.
-type signature struct {
-	min, max int
-	fn       intrinsicFunc
-}
-
-func (s signature) arity() string {
-	switch {
-	case s.max == math.MaxInt:
-		return fmt.Sprintf("at least %d", s.min)
-	case s.min == s.max:
-		return fmt.Sprint(s.min)
-	}
-	return fmt.Sprintf("%d to %d", s.min, s.max)
-}
+// signature is the implementation of an intrinsic function; asl.Fn says
+// how many arguments it takes.
+type signature struct{ fn intrinsicFunc }
 
 // call evaluates an intrinsic call; field names the template member for
 // error messages.
@@ -64,8 +52,8 @@ func (e env) call(c *asl.Intrinsic, field string) (any, error) {
 		}
 		args[i] = v
 	}
-	if len(args) < sig.min || len(args) > sig.max {
-		return nil, fail(asl.ErrIntrinsicFailure, "%s: takes %s arguments, got %d", c.Fn, sig.arity(), len(args))
+	if !c.Fn.Takes(len(args)) {
+		return nil, fail(asl.ErrIntrinsicFailure, "%s: takes %s arguments, got %d", c.Fn, c.Fn.ArityText(), len(args))
 	}
 	v, err := sig.fn(e, args)
 	if err != nil {
@@ -91,41 +79,41 @@ func intrinsic(fn asl.Fn) (signature, bool) {
 	}
 	switch fn {
 	case asl.FnFormat:
-		return signature{1, math.MaxInt, format}, true
+		return signature{format}, true
 	case asl.FnStringToJson:
-		return signature{1, 1, one(stringToJSON)}, true
+		return signature{one(stringToJSON)}, true
 	case asl.FnJsonToString:
-		return signature{1, 1, one(func(v any) (any, error) { return jsonText(v), nil })}, true
+		return signature{one(func(v any) (any, error) { return jsonText(v), nil })}, true
 	case asl.FnArray:
-		return signature{0, math.MaxInt, func(_ env, args []any) (any, error) { return args, nil }}, true
+		return signature{func(_ env, args []any) (any, error) { return args, nil }}, true
 	case asl.FnArrayPartition:
-		return signature{2, 2, partition}, true
+		return signature{partition}, true
 	case asl.FnArrayContains:
-		return signature{2, 2, contains}, true
+		return signature{contains}, true
 	case asl.FnArrayRange:
-		return signature{3, 3, arrayRange}, true
+		return signature{arrayRange}, true
 	case asl.FnArrayGetItem:
-		return signature{2, 2, getItem}, true
+		return signature{getItem}, true
 	case asl.FnArrayLength:
-		return signature{1, 1, arrayLength}, true
+		return signature{arrayLength}, true
 	case asl.FnArrayUnique:
-		return signature{1, 1, unique}, true
+		return signature{unique}, true
 	case asl.FnBase64Encode:
-		return signature{1, 1, one(base64Encode)}, true
+		return signature{one(base64Encode)}, true
 	case asl.FnBase64Decode:
-		return signature{1, 1, one(base64Decode)}, true
+		return signature{one(base64Decode)}, true
 	case asl.FnHash:
-		return signature{2, 2, hashOf}, true
+		return signature{hashOf}, true
 	case asl.FnJsonMerge:
-		return signature{3, 3, jsonMerge}, true
+		return signature{jsonMerge}, true
 	case asl.FnMathRandom:
-		return signature{2, 3, mathRandom}, true
+		return signature{mathRandom}, true
 	case asl.FnMathAdd:
-		return signature{2, 2, mathAdd}, true
+		return signature{mathAdd}, true
 	case asl.FnStringSplit:
-		return signature{2, 2, stringSplit}, true
+		return signature{stringSplit}, true
 	case asl.FnUUID:
-		return signature{0, 0, func(e env, _ []any) (any, error) { return newUUID(e.rng), nil }}, true
+		return signature{func(e env, _ []any) (any, error) { return newUUID(e.rng), nil }}, true
 	}
 	return signature{}, false
 }
