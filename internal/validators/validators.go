@@ -15,14 +15,22 @@ import (
 // ../shared/tools/setup validators).
 var ErrNotSetUp = errors.New("validators not set up")
 
-// Locate returns the path of tool in ../shared/tools next to the module
-// root at or above dir, after checking that the validators are set up.
-func Locate(dir, tool string) (string, error) {
+// ToolsDir is ../shared/tools next to the module root at or above dir.
+func ToolsDir(dir string) (string, error) {
 	root, err := moduleRoot(dir)
 	if err != nil {
 		return "", err
 	}
-	tools := filepath.Join(root, "..", "shared", "tools")
+	return filepath.Join(root, "..", "shared", "tools"), nil
+}
+
+// Locate returns the path of tool in ToolsDir(dir), after checking that
+// the validators are set up.
+func Locate(dir, tool string) (string, error) {
+	tools, err := ToolsDir(dir)
+	if err != nil {
+		return "", err
+	}
 	setup := filepath.Join(tools, "setup")
 	if out, err := exec.Command(setup, "--check", "validators").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("%w; run %s validators\n%s", ErrNotSetUp, setup, out)
@@ -42,12 +50,22 @@ func Require(t testing.TB, tool string) string {
 	}
 	path, err := Locate(dir, tool)
 	switch {
-	case errors.Is(err, ErrNotSetUp) && os.Getenv("CI") == "":
-		t.Skip(err)
+	case errors.Is(err, ErrNotSetUp):
+		SkipOrFail(t, err.Error())
 	case err != nil:
 		t.Fatal(err)
 	}
 	return path
+}
+
+// SkipOrFail skips a test that cannot run here, or fails it when the
+// environment variable CI is set: CI never passes by skipping.
+func SkipOrFail(t testing.TB, why string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatal(why)
+	}
+	t.Skip(why)
 }
 
 // moduleRoot returns the first folder at or above dir holding a go.mod.

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/refreshgen/refreshgen/internal/validators"
 )
 
 // Terraform is the terraform command set up for a test binary.
@@ -58,28 +60,20 @@ func Find(t testing.TB, dir string) *Terraform {
 
 func unavailable(t testing.TB, why string) {
 	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("FAIL: %s; CI needs Terraform and the hashicorp/aws mirror (see ../shared/tools/README.md)", why)
-	}
-	t.Skipf("SKIP: %s: the Terraform checks did not run (they are required in CI; see ../shared/tools/README.md)", why)
+	validators.SkipOrFail(t, fmt.Sprintf("SKIP (a failure in CI): %s: the Terraform checks did not run; they need Terraform and the hashicorp/aws mirror (see ../shared/tools/README.md)", why))
 }
 
-// mirrorDir asks ../shared/tools/tf-mirror, next to the module root, for
-// the provider mirror.
+// mirrorDir asks ../shared/tools/tf-mirror for the provider mirror.
 func mirrorDir() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if dir == filepath.Dir(dir) {
-			return "", fmt.Errorf("go.mod not found above the working directory")
-		}
+	tools, err := validators.ToolsDir(dir)
+	if err != nil {
+		return "", err
 	}
-	tool := filepath.Join(dir, "..", "shared", "tools", "tf-mirror")
+	tool := filepath.Join(tools, "tf-mirror")
 	out, err := exec.Command(tool).Output()
 	if err != nil {
 		return "", fmt.Errorf("no hashicorp/aws provider mirror (%s: %v)", tool, err)
