@@ -243,9 +243,7 @@ func runCheck(e *Env, o *options) int {
 	report := generator.NewReport(plan, out.display, fixCommand(o))
 	switch o.format {
 	case "json":
-		if err := report.WriteJSON(e.Stdout); err != nil {
-			return ExitInternal
-		}
+		writeJSON(e.Stdout, report)
 	case "github":
 		report.WriteGitHub(e.Stdout, filepath.ToSlash(out.display))
 	default:

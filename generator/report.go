@@ -3,7 +3,6 @@ package generator
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path"
@@ -170,14 +169,6 @@ func zipEntries(data []byte) (map[string]string, error) {
 		out[f.Name] = fmt.Sprintf("%d bytes, crc32 %08x, mode %s", f.UncompressedSize64, f.CRC32, formatMode(f.Mode()))
 	}
 	return out, nil
-}
-
-// WriteJSON writes the report as one JSON object, the same lists as text.
-func (r *Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
 }
 
 // WriteGitHub writes one workflow annotation per drifted path; outPrefix
