@@ -33,6 +33,24 @@ func Helpers(s *spec.Spec, a *spec.Account) []string {
 	return slices.Compact(out)
 }
 
+// Mounts is the file system each EFS helper of destination a mounts, by
+// helper function: the target of the copies into a that call it. The spec
+// refuses two targets for one helper of an account.
+func Mounts(s *spec.Spec, a *spec.Account) map[string]string {
+	mounts := map[string]string{}
+	for _, r := range s.Refreshes {
+		if r.Destination != a {
+			continue
+		}
+		for _, fs := range r.FileSystems {
+			if fn := MountingHelper(fs); fn != "" {
+				mounts[fn] = fs.TargetFileSystemID
+			}
+		}
+	}
+	return mounts
+}
+
 // MountingHelper is the function of the helper that mounts the target file
 // system of a copy (see spec.FileSystemCopy.MountingHelper); "" when none.
 func MountingHelper(fs *spec.FileSystemCopy) string {

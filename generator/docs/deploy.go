@@ -136,15 +136,10 @@ func accountRoot(in generator.Input, a *spec.Account) rootDoc {
 	if !d.Deploys || a.Role != spec.RoleDestination {
 		return d
 	}
-	mounts := map[string]string{}
+	mounts := names.Mounts(in.Spec, a)
 	for _, r := range in.Spec.Refreshes {
 		if r.Destination != a {
 			continue
-		}
-		for _, fs := range r.FileSystems {
-			if fn := names.MountingHelper(fs); fn != "" {
-				mounts[fn] = fs.TargetFileSystemID
-			}
 		}
 		for _, db := range r.Databases {
 			d.SQLScripts += len(db.PostRestoreSQL)

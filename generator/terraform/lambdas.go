@@ -136,7 +136,7 @@ func lambdaFunction() *hclwrite.Block {
 // lambdaArgs deploy the helpers whose execution roles package roles made
 // for account a, each mounting the file system its refreshes copy into.
 func (r *renderer) lambdaArgs(a *spec.Account, rs []roles.Role) []item {
-	mounts := r.mounts(a)
+	mounts := names.Mounts(r.spec, a)
 	var functions []entry
 	for _, h := range helpers {
 		role := r.names.LambdaRole(h.fn)
@@ -165,21 +165,6 @@ func (r *renderer) lambdaArgs(a *spec.Account, rs []roles.Role) []item {
 		return append(args, attr("security_group_ids", strs(a.SecurityGroupIDs)))
 	}
 	return append(args, attr("vpc_id", str(a.VPCID)), attr("security_group_name", str(r.securityGroupName())))
-}
-
-// mounts is the file system each EFS helper of account a mounts: the
-// target of the copies that call it. The spec refuses two targets for one
-// helper of an account (a Lambda function mounts one file system).
-func (r *renderer) mounts(a *spec.Account) map[string]string {
-	mounts := map[string]string{}
-	for _, rf := range r.refreshesInto(a) {
-		for _, c := range rf.FileSystems {
-			if fn := names.MountingHelper(c); fn != "" {
-				mounts[fn] = c.TargetFileSystemID
-			}
-		}
-	}
-	return mounts
 }
 
 // securityGroupName names the helpers' security group. The names package
