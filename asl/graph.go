@@ -23,6 +23,35 @@ func (t *Task) handlers() ([]Retrier, []Catcher)     { return t.Retry, t.Catch }
 func (p *Parallel) handlers() ([]Retrier, []Catcher) { return p.Retry, p.Catch }
 func (m *Map) handlers() ([]Retrier, []Catcher)      { return m.Retry, m.Catch }
 
+// Transition is the Next and End of a state that has them (all but
+// Choice, Succeed and Fail).
+func Transition(s State) (next string, end bool) {
+	if t, ok := s.(transitioner); ok {
+		return t.transition()
+	}
+	return "", false
+}
+
+// Catchers is the Catch of a state that can have one (Task, Parallel,
+// Map); ok is false for the others.
+func Catchers(s State) (catch []Catcher, ok bool) {
+	if h, ok := s.(handler); ok {
+		_, catch := h.handlers()
+		return catch, true
+	}
+	return nil, false
+}
+
+// Successors lists the states s can go to, catchers included, in field
+// order.
+func Successors(s State) []string {
+	var out []string
+	for _, e := range edges(s) {
+		out = append(out, e.target)
+	}
+	return out
+}
+
 // isTerminal reports whether s can end its scope.
 func isTerminal(s State) bool {
 	switch s := s.(type) {

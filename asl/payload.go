@@ -49,6 +49,20 @@ type Object struct {
 	Members []Member
 }
 
+// StaticString is the static string member key of a template: "", false
+// when o is nil or has no such member.
+func (o *Object) StaticString(key string) (string, bool) {
+	if o == nil {
+		return "", false
+	}
+	for _, m := range o.Members {
+		if s, ok := m.Value.(Str); ok && m.Key == key {
+			return string(s), true
+		}
+	}
+	return "", false
+}
+
 // Member is one key of an Object. Key never carries the ".$" suffix: it is
 // derived from the kind of Value.
 type Member struct {

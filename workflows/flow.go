@@ -284,7 +284,7 @@ func (f *flow) taskResult(at string, s *asl.Task, params *Shape) *Shape {
 	if err != nil || in.Service != "states" || in.Action != "startExecution" {
 		return &Shape{Kind: Any}
 	}
-	arn, _ := staticMember(s.Parameters, "StateMachineArn")
+	arn, _ := s.Parameters.StaticString("StateMachineArn")
 	child := f.children[arn]
 	if child == nil {
 		f.problem(f.at(at, ".Parameters.StateMachineArn"), "starts %q, which is not a workflow of the library (give a static ARN)", arn)
@@ -299,18 +299,6 @@ func (f *flow) taskResult(at string, s *asl.Task, params *Shape) *Shape {
 	}
 	return Obj(Req("Output", child.Output), Req("ExecutionArn", Str("")), Req("Status", Str("")),
 		Req("StartDate", Opaque("")), Req("StopDate", Opaque("")), Req("Input", Opaque("")))
-}
-
-func staticMember(o *asl.Object, key string) (string, bool) {
-	if o == nil {
-		return "", false
-	}
-	for _, m := range o.Members {
-		if s, ok := m.Value.(asl.Str); ok && m.Key == key {
-			return string(s), true
-		}
-	}
-	return "", false
 }
 
 // template computes the shape a payload template builds, checking every

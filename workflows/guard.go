@@ -47,43 +47,7 @@ func unguarded(at string, states asl.States, start string) []string {
 				problems = append(problems, unguarded(fmt.Sprintf("%s.Branches[%d].States", where, i), b.States, b.StartAt)...)
 			}
 		}
-		work = append(work, successors(st)...)
+		work = append(work, asl.Successors(st)...)
 	}
 	return problems
-}
-
-// successors lists every state a state can go to, catchers included.
-func successors(st asl.State) []string {
-	var out []string
-	add := func(next string) {
-		if next != "" {
-			out = append(out, next)
-		}
-	}
-	catch := func(cs []asl.Catcher) {
-		for _, c := range cs {
-			add(c.Next)
-		}
-	}
-	switch s := st.(type) {
-	case *asl.Task:
-		add(s.Next)
-		catch(s.Catch)
-	case *asl.Pass:
-		add(s.Next)
-	case *asl.Wait:
-		add(s.Next)
-	case *asl.Choice:
-		for _, r := range s.Choices {
-			add(r.Next)
-		}
-		add(s.Default)
-	case *asl.Parallel:
-		add(s.Next)
-		catch(s.Catch)
-	case *asl.Map:
-		add(s.Next)
-		catch(s.Catch)
-	}
-	return out
 }

@@ -273,7 +273,7 @@ func (inv *inventory) task(sc scope, at string, t *asl.Task) {
 	if !starts {
 		return
 	}
-	arn, _ := staticMember(t.Parameters, "StateMachineArn")
+	arn, _ := t.Parameters.StaticString("StateMachineArn")
 	child := inv.byARN[arn]
 	if child == nil {
 		return

@@ -93,7 +93,7 @@ func (f *flowchart) next(name string) []arrow {
 		}
 	case *asl.Succeed, *asl.Fail, nil:
 	default:
-		next, end := transition(s)
+		next, end := asl.Transition(s)
 		if end {
 			out = append(out, arrow{to: nodeEnd, pseudo: true})
 		} else if next != "" {
@@ -103,36 +103,12 @@ func (f *flowchart) next(name string) []arrow {
 	return out
 }
 
-// transition is the Next or End of the states that have them.
-func transition(s asl.State) (string, bool) {
-	switch s := s.(type) {
-	case *asl.Task:
-		return s.Next, s.End
-	case *asl.Parallel:
-		return s.Next, s.End
-	case *asl.Map:
-		return s.Next, s.End
-	case *asl.Wait:
-		return s.Next, s.End
-	case *asl.Pass:
-		return s.Next, s.End
-	}
-	return "", false
-}
-
 // catches lists the error paths of a state that lead somewhere else than
 // its own Next (a catch that only carries on is no separate path), and
 // whether the state can fail at all without one.
 func (f *flowchart) catches(name string) (out []arrow, uncaught bool) {
-	var catch []asl.Catcher
-	switch s := f.states[name].(type) {
-	case *asl.Task:
-		catch = s.Catch
-	case *asl.Parallel:
-		catch = s.Catch
-	case *asl.Map:
-		catch = s.Catch
-	default:
+	catch, ok := asl.Catchers(f.states[name])
+	if !ok {
 		return nil, false
 	}
 	normal := f.next(name)
@@ -347,26 +323,13 @@ func (f *flowchart) taskWhat(t *asl.Task) string {
 		return ""
 	}
 	if in.Service == "states" && in.Action == "startExecution" {
-		arn := staticString(t.Parameters, "StateMachineArn")
+		arn, _ := t.Parameters.StaticString("StateMachineArn")
 		if name := f.child(arn); name != "" {
 			return name
 		}
 		return arn[strings.LastIndex(arn, ":")+1:]
 	}
 	return in.Service + ":" + in.Action
-}
-
-// staticString is the static string member key of a payload template.
-func staticString(o *asl.Object, key string) string {
-	if o == nil {
-		return ""
-	}
-	for _, m := range o.Members {
-		if s, ok := m.Value.(asl.Str); ok && m.Key == key {
-			return string(s)
-		}
-	}
-	return ""
 }
 
 // camelPrefix is the longest prefix of every state name that ends where a

@@ -228,7 +228,8 @@ func TestFlowchartFollowsTheOrchestrator(t *testing.T) {
 				var children []string
 				for _, n := range b.States {
 					if task, ok := n.State.(*asl.Task); ok {
-						children = append(children, childNames(in)(staticString(task.Parameters, "StateMachineArn")))
+						arn, _ := task.Parameters.StaticString("StateMachineArn")
+						children = append(children, childNames(in)(arn))
 					}
 				}
 				got := strings.Split(lines[i][1], "<br/>")

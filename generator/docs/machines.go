@@ -101,7 +101,7 @@ func startedBy(m *asl.Machine) []string {
 		if err != nil || in.Service != "states" || in.Action != "startExecution" {
 			continue
 		}
-		if arn := staticString(t.Parameters, "StateMachineArn"); arn != "" && !slices.Contains(out, arn) {
+		if arn, _ := t.Parameters.StaticString("StateMachineArn"); arn != "" && !slices.Contains(out, arn) {
 			out = append(out, arn)
 		}
 	}
