@@ -113,6 +113,18 @@ func SDKError(serviceID, shape string) string {
 	return pascalCase(serviceID) + "." + name
 }
 
+// ServiceID is the API-model service ID of a service refreshgen calls
+// through aws-sdk integrations ("rds" -> "RDS"), from which Step Functions
+// names its errors (SDKError); "" for any other service.
+func ServiceID(service string) string { return serviceIDs[service] }
+
+var serviceIDs = map[string]string{
+	"autoscaling": "Auto Scaling", "backup": "Backup", "cloudwatch": "CloudWatch", "dynamodb": "DynamoDB",
+	"efs": "EFS", "eks": "EKS", "eventbridge": "EventBridge", "kms": "KMS", "lambda": "Lambda", "ram": "RAM",
+	"rds": "RDS", "resourcegroupstaggingapi": "Resource Groups Tagging API", "s3": "S3",
+	"secretsmanager": "Secrets Manager", "sfn": "SFN", "sns": "SNS", "ssm": "SSM",
+}
+
 // SDKServiceException returns the name of the service's base exception,
 // which the Java SDK raises for errors its model does not list, such as
 // RDS throttling ("Rds.RdsException"). Unconfirmed in a sandbox account.

@@ -8,14 +8,6 @@ import (
 	"github.com/refreshgen/refreshgen/sim"
 )
 
-// serviceIDs are the API-model service IDs Step Functions derives the
-// error names of aws-sdk integrations from (asl.SDKError).
-var serviceIDs = map[string]string{
-	"rds": "RDS", "efs": "EFS", "backup": "Backup", "kms": "KMS", "ssm": "SSM",
-	"secretsmanager": "Secrets Manager", "eks": "EKS", "lambda": "Lambda", "s3": "S3",
-	"sns": "SNS", "dynamodb": "DynamoDB", "ram": "RAM", "resourcegroupstaggingapi": "Resource Groups Tagging API",
-}
-
 // optimizedPrefixes are the error prefixes of the optimized integrations,
 // which name errors after the service's Java SDK v1 client rather than
 // its service ID (Lambda.ResourceNotFoundException,
@@ -51,7 +43,7 @@ func (r *request) errorName(shape string) string {
 			return prefix + "." + shape
 		}
 	}
-	return asl.SDKError(serviceIDs[r.op.service], shape)
+	return asl.SDKError(asl.ServiceID(r.op.service), shape)
 }
 
 // generic is an error the service's model does not name (throttling,
@@ -64,7 +56,7 @@ func (r *request) generic(code string, status int, format string, args ...any) *
 		name = optimizedGeneric[r.op.service]
 	}
 	if name == "" {
-		name = asl.SDKServiceException(serviceIDs[r.op.service])
+		name = asl.SDKServiceException(asl.ServiceID(r.op.service))
 	}
 	service, _, _ := strings.Cut(name, ".")
 	return failf(name, "%s (Service: %s, Status Code: %d, Error Code: %s, Request ID: %s)",

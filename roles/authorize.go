@@ -457,16 +457,11 @@ func (a *Authorizer) policyName(roleArn string, req policyeval.Request, by polic
 	return name
 }
 
-// sdkServices are the aws-sdk services of the integration table: their
-// API-model service ID, from which Step Functions names their errors
-// (asl.SDKError), and the error shape their model gives an access denial,
-// if any (the AccessDenied shapes of the models botocore ships).
-var sdkServices = map[string]struct{ id, accessDenied string }{
-	"autoscaling": {"Auto Scaling", ""}, "backup": {"Backup", ""}, "cloudwatch": {"CloudWatch", ""},
-	"efs": {"EFS", ""}, "eks": {"EKS", "AccessDeniedException"}, "eventbridge": {"EventBridge", "AccessDeniedException"},
-	"kms": {"KMS", ""}, "lambda": {"Lambda", ""}, "ram": {"RAM", ""}, "rds": {"RDS", ""},
-	"resourcegroupstaggingapi": {"Resource Groups Tagging API", ""}, "s3": {"S3", "AccessDenied"},
-	"secretsmanager": {"Secrets Manager", ""}, "sfn": {"SFN", ""}, "ssm": {"SSM", "AccessDeniedException"},
+// accessDeniedShapes are the error shapes the API models of aws-sdk
+// services give an access denial, for those that have one (the
+// AccessDenied shapes of the models botocore ships).
+var accessDeniedShapes = map[string]string{
+	"eks": "AccessDeniedException", "eventbridge": "AccessDeniedException", "s3": "AccessDenied", "ssm": "AccessDeniedException",
 }
 
 // optimizedErrors are the errors of the optimized integrations, named
@@ -492,12 +487,12 @@ func accessDeniedError(in asl.Integration) string {
 		}
 		return asl.ErrTaskFailed
 	}
-	svc, ok := sdkServices[in.Service]
+	id := asl.ServiceID(in.Service)
 	switch {
-	case !ok:
+	case id == "":
 		return asl.ErrTaskFailed
-	case svc.accessDenied != "":
-		return asl.SDKError(svc.id, svc.accessDenied)
+	case accessDeniedShapes[in.Service] != "":
+		return asl.SDKError(id, accessDeniedShapes[in.Service])
 	}
-	return asl.SDKServiceException(svc.id)
+	return asl.SDKServiceException(id)
 }

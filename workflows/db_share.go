@@ -19,45 +19,13 @@ func dbShareWorkflows() []*Workflow {
 	return []*Workflow{shareCluster(), releaseClusterShare()}
 }
 
-// ramServiceID is the API-model serviceId of AWS RAM, from which Step
-// Functions derives its error names ("Ram.UnknownResourceException").
-const ramServiceID = "RAM"
-
 // The RAM errors the share workflows handle (RAM API Reference; the
 // shapes of the service's API model).
 var (
-	errRAMUnknownResource      = asl.SDKError(ramServiceID, "UnknownResourceException")
-	errRAMInvalidStateChange   = asl.SDKError(ramServiceID, "InvalidStateTransitionException")
-	errRAMInvitationAccepted   = asl.SDKError(ramServiceID, "ResourceShareInvitationAlreadyAcceptedException")
-	errRAMServerInternal       = asl.SDKError(ramServiceID, "ServerInternalException")
-	errRAMServiceUnavailable   = asl.SDKError(ramServiceID, "ServiceUnavailableException")
-	errRAMThrottling           = asl.SDKError(ramServiceID, "ThrottlingException")
-	errRAMSdkClientException   = asl.SDKError(ramServiceID, "SdkClientException")
-	errRAMUnmodeledServiceFail = asl.SDKServiceException(ramServiceID)
+	errRAMUnknownResource    = asl.SDKError(asl.ServiceID("ram"), "UnknownResourceException")
+	errRAMInvalidStateChange = asl.SDKError(asl.ServiceID("ram"), "InvalidStateTransitionException")
+	errRAMInvitationAccepted = asl.SDKError(asl.ServiceID("ram"), "ResourceShareInvitationAlreadyAcceptedException")
 )
-
-// ramTransient is transient() for RAM. RAM's model names its server-side
-// failures (ServerInternalException, ServiceUnavailableException) and
-// throttling (ThrottlingException), so they surface under those names,
-// not as the generic Ram.RamException; all of them are worth retrying.
-func ramTransient() []asl.Retrier {
-	return []asl.Retrier{{
-		ErrorEquals: []string{errRAMUnmodeledServiceFail, errRAMServerInternal, errRAMServiceUnavailable,
-			errRAMThrottling, errRAMSdkClientException},
-		IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: asl.JitterFull,
-	}}
-}
-
-// ramCall is call() for an AWS RAM action (aws-sdk:ram:<action>) made as
-// the role at rolePath.
-func (e *Env) ramCall(action, rolePath string, params *asl.Object) *asl.Task {
-	return &asl.Task{
-		Resource:    e.SDK("ram", action),
-		Credentials: &asl.Credentials{RoleArn: asl.Ref(rolePath)},
-		Parameters:  params,
-		Retry:       ramTransient(),
-	}
-}
 
 // statusIs is a JSONPath filter keeping the elements whose Status is
 // status. Each filter holds one comparison: Step Functions' JSONPath
@@ -85,7 +53,7 @@ const (
 // association has that status, so the Choice after it only tests
 // presence and never compares a field that may be missing.
 func (e *Env) associations(kind, resultPath string, filter ...asl.Member) *asl.Task {
-	t := e.ramCall("getResourceShareAssociations", "$.Source.RoleArn", asl.Obj(append([]asl.Member{
+	t := e.call("ram", "getResourceShareAssociations", "$.Source.RoleArn", asl.Obj(append([]asl.Member{
 		asl.Field("AssociationType", asl.Str(kind)),
 		asl.Field("ResourceShareArns", asl.Call(asl.FnArray, asl.Ref("$.Share.Arn"))),
 	}, filter...)...))
@@ -150,7 +118,7 @@ func buildShareCluster(e *Env) *asl.Machine {
 	// Only a share refreshgen made (the managed tag) and that is ACTIVE
 	// is reused: RAM does not keep names unique, and filters on the
 	// server so that nothing else is ever picked.
-	find := e.ramCall("getResourceShares", "$.Source.RoleArn", asl.Obj(
+	find := e.call("ram", "getResourceShares", "$.Source.RoleArn", asl.Obj(
 		asl.Field("ResourceOwner", asl.Str("SELF")),
 		asl.Field("Name", asl.Ref("$.ShareName")),
 		asl.Field("ResourceShareStatus", asl.Str("ACTIVE")),
@@ -184,7 +152,7 @@ func buildShareCluster(e *Env) *asl.Machine {
 			deadEnd("$.ClusterAssociation", "ClusterNotShared"),
 		},
 	}
-	create := e.ramCall("createResourceShare", "$.Source.RoleArn", asl.Obj(
+	create := e.call("ram", "createResourceShare", "$.Source.RoleArn", asl.Obj(
 		asl.Field("Name", asl.Ref("$.ShareName")),
 		asl.Field("ResourceArns", asl.Call(asl.FnArray, asl.Ref("$.ClusterArn"))),
 		asl.Field("Principals", asl.Call(asl.FnArray, asl.Ref("$.Destination.AccountId"))),
@@ -198,7 +166,7 @@ func buildShareCluster(e *Env) *asl.Machine {
 	create.ResultSelector = asl.Obj(asl.Field("Arn", asl.Ref("$.ResourceShare.ResourceShareArn")))
 	create.ResultPath, create.Next = asl.At("$.Share"), cluster.entry()
 
-	invitations := e.ramCall("getResourceShareInvitations", "$.Destination.RoleArn", asl.Obj(
+	invitations := e.call("ram", "getResourceShareInvitations", "$.Destination.RoleArn", asl.Obj(
 		asl.Field("ResourceShareArns", asl.Call(asl.FnArray, asl.Ref("$.Share.Arn"))),
 	))
 	invitations.Comment = "The destination's invitations to this share, if the accounts do not share an organization."
@@ -206,7 +174,7 @@ func buildShareCluster(e *Env) *asl.Machine {
 		asl.Ref("$.ResourceShareInvitations"+statusIs("PENDING")+".ResourceShareInvitationArn")))
 	invitations.ResultPath, invitations.Next = asl.At("$.Invitations"), "Pending"
 
-	accept := e.ramCall("acceptResourceShareInvitation", "$.Destination.RoleArn", asl.Obj(
+	accept := e.call("ram", "acceptResourceShareInvitation", "$.Destination.RoleArn", asl.Obj(
 		asl.Field("ResourceShareInvitationArn", asl.Ref("$.Invitations.Pending[0]")),
 	))
 	accept.Catch = []asl.Catcher{{ErrorEquals: []string{errRAMInvitationAccepted}, ResultPath: asl.Discard(), Next: "WaitAccountWait"}}
@@ -280,7 +248,7 @@ func releaseClusterShare() *Workflow {
 // never a missing field). The name carries the run's token, so it names
 // one share of one run. A share RAM no longer knows goes to gone.
 func (e *Env) describeShare(gone string) *asl.Task {
-	t := e.ramCall("getResourceShares", "$.Source.RoleArn", asl.Obj(
+	t := e.call("ram", "getResourceShares", "$.Source.RoleArn", asl.Obj(
 		asl.Field("ResourceOwner", asl.Str("SELF")),
 		asl.Field("Name", asl.Ref("$.ShareName")),
 	))
@@ -312,7 +280,7 @@ func shareGone(next string) []asl.Rule {
 func buildReleaseClusterShare(e *Env) *asl.Machine {
 	describe := e.describeShare("AlreadyGone")
 	describe.Next = "Exists"
-	del := e.ramCall("deleteResourceShare", "$.Source.RoleArn", asl.Obj(
+	del := e.call("ram", "deleteResourceShare", "$.Source.RoleArn", asl.Obj(
 		asl.Field("ResourceShareArn", asl.Ref("$.Found.Shares[0]")),
 		// A retry of this execution's delete is the same request.
 		asl.Field("ClientToken", asl.Ref("$$.Execution.Name")),

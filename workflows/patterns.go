@@ -12,25 +12,28 @@ import (
 // credentials, child calls, polling and the destructive-action guard are
 // each written once.
 
-// serviceIDs are the API-model service IDs of the services the workflows
-// call, from which Step Functions derives error names (asl.SDKError).
-var serviceIDs = map[string]string{
-	"rds": "RDS", "efs": "EFS", "backup": "Backup", "kms": "KMS", "ssm": "SSM",
-	"secretsmanager": "Secrets Manager", "eks": "EKS", "sfn": "SFN", "lambda": "Lambda",
-	"s3": "S3", "sns": "SNS", "dynamodb": "DynamoDB", "resourcegroupstaggingapi": "Resource Groups Tagging API",
-}
-
 // transient retries what is worth retrying on every AWS call: throttling
 // and other errors the service's model does not name (they surface as the
 // service's generic exception) and client-side network failures. Real
 // failures (not found, invalid state) are named errors and are not retried
 // here; each workflow decides what they mean.
 func transient(service string) []asl.Retrier {
-	id := serviceIDs[service]
+	id := asl.ServiceID(service)
+	errs := []string{asl.SDKServiceException(id)}
+	for _, shape := range namedTransient[service] {
+		errs = append(errs, asl.SDKError(id, shape))
+	}
 	return []asl.Retrier{{
-		ErrorEquals:     []string{asl.SDKServiceException(id), asl.SDKError(id, "SdkClientException")},
+		ErrorEquals:     append(errs, asl.SDKError(id, "SdkClientException")),
 		IntervalSeconds: 2, MaxAttempts: 5, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: asl.JitterFull,
 	}}
+}
+
+// namedTransient are the transient errors a service's model names, which
+// so surface under those names rather than as its generic exception: RAM
+// names its server-side failures and throttling.
+var namedTransient = map[string][]string{
+	"ram": {"ServerInternalException", "ServiceUnavailableException", "ThrottlingException"},
 }
 
 // optimizedErrors are the transient errors of the optimized integrations
